@@ -1,0 +1,52 @@
+package dev.sparkencoders.jobs;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Every configuration key a job understands, with its default and one line of documentation. Keys starting with
+ * {@code spark.} are passed to the SparkSession as they are. Defaults live here and nowhere else.
+ */
+public enum ConfigKey {
+    INPUT_PATH("input.path", null, "Input file or directory on any Hadoop filesystem (required)."),
+    INPUT_FORMAT("input.format", "text", "text (one document per line, column 'value'), parquet, json (JSON lines) or csv (with a header)."),
+    INPUT_TEXT_COL("input.text-col", null, "Column holding the text; default 'value' for text input, 'text' otherwise."),
+    OUTPUT_PATH("output.path", null, "Output directory (required)."),
+    OUTPUT_FORMAT("output.format", "parquet", "parquet or json (JSON lines)."),
+    OUTPUT_MODE("output.mode", "errorifexists", "errorifexists (refuse an existing output path) or overwrite."),
+    MODEL_PATH("model.path", null, "HuggingFace checkpoint directory (config.json, tokenizer.json, model.safetensors); empty = bundled all-MiniLM-L6-v2."),
+    MODEL_POOLING("model.pooling", null, "cls, mean or max; default: the checkpoint's sentence-transformers setting, else mean."),
+    MODEL_NORMALIZE("model.normalize", null, "true to L2-normalise embeddings; default: the checkpoint's setting, else false."),
+    MODEL_MAX_LENGTH("model.max-length", null, "Maximum tokens per text, special tokens included; longer texts are truncated and counted. Default: the checkpoint's max_seq_length, else its positions."),
+    BATCH_MAX_TOKENS("batch.max-tokens", "16384", "Token budget of one encoder batch, padding included (rows x longest row)."),
+    BATCH_MAX_ROWS("batch.max-rows", "256", "Maximum rows in one encoder batch."),
+    BATCH_CHUNK_ROWS("batch.chunk-rows", "2048", "Rows a task reads, sorts by length and batches at a time (bounds memory)."),
+    ERRORS("errors", "permissive", "permissive (keep bad rows with an error message) or fail (stop at the first bad row)."),
+    SPARK_MASTER("spark.master", "local[*]", "Spark master; any other spark.* key is passed to Spark as well.");
+
+    private final String key;
+    private final String defaultValue;
+    private final String doc;
+
+    ConfigKey(String key, String defaultValue, String doc) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.doc = doc;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public Optional<String> defaultValue() {
+        return Optional.ofNullable(defaultValue);
+    }
+
+    public String doc() {
+        return doc;
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key)).findFirst();
+    }
+}

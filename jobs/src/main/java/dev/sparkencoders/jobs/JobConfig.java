@@ -1,0 +1,126 @@
+package dev.sparkencoders.jobs;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * A job's resolved configuration. Precedence, highest first: {@code --set key=value} on the command line, then
+ * the {@code --config FILE} (Java properties syntax: {@code key = value}, {@code #} comments), then the defaults
+ * of {@link ConfigKey}. Unknown keys are refused; {@code spark.*} keys go to Spark.
+ *
+ * <pre>{@code
+ * JobConfig config = JobConfig.resolve(CommandLine.parse("embed", "--set", "input.path=docs.txt"));
+ * String path = config.require(ConfigKey.INPUT_PATH);
+ * }</pre>
+ */
+public final class JobConfig {
+
+    private static final String[] SECRET_MARKERS = {"secret", "password", "token", "credential", "access.key", "accesskey"};
+
+    private final Map<String, String> values;
+
+    private JobConfig(Map<String, String> values) {
+        this.values = values;
+    }
+
+    public static JobConfig resolve(CommandLine commandLine) {
+        Map<String, String> values = new TreeMap<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            key.defaultValue().ifPresent(v -> values.put(key.key(), v));
+        }
+        if (commandLine.configFile() != null) {
+            Properties file = new Properties();
+            try (Reader reader = Files.newBufferedReader(commandLine.configFile(), StandardCharsets.UTF_8)) {
+                file.load(reader);
+            } catch (IOException e) {
+                throw new JobConfigException("Cannot read config file " + commandLine.configFile() + ": "
+                        + e.getMessage() + " (check the --config path)", e);
+            }
+            file.stringPropertyNames().forEach(k -> put(values, k, file.getProperty(k), "in " + commandLine.configFile()));
+        }
+        commandLine.sets().forEach((k, v) -> put(values, k, v, "in --set"));
+        return new JobConfig(values);
+    }
+
+    private static void put(Map<String, String> values, String key, String value, String where) {
+        if (ConfigKey.byKey(key).isEmpty() && !key.startsWith("spark.")) {
+            throw new JobConfigException("Cannot use config key '" + key + "' " + where + ": unknown key (known keys: "
+                    + java.util.Arrays.stream(ConfigKey.values()).map(ConfigKey::key).toList() + ", and spark.*)");
+        }
+        values.put(key, value.trim());
+    }
+
+    /** The value, or null when the key is unset or empty. */
+    public String get(ConfigKey key) {
+        String v = values.get(key.key());
+        return v == null || v.isEmpty() ? null : v;
+    }
+
+    public String require(ConfigKey key) {
+        String v = get(key);
+        if (v == null) {
+            throw new JobConfigException("Cannot start: " + key.key() + " is not set (" + key.doc()
+                    + " Pass --set " + key.key() + "=... or put it in the --config file)");
+        }
+        return v;
+    }
+
+    public int positiveInt(ConfigKey key) {
+        String v = require(key);
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the message below, which names the key and the value
+        }
+        throw new JobConfigException("Cannot use " + key.key() + "=" + v + ": expected a positive integer");
+    }
+
+    public Boolean bool(ConfigKey key) {
+        String v = get(key);
+        if (v == null) {
+            return null;
+        }
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new JobConfigException("Cannot use " + key.key() + "=" + v + ": expected true or false");
+        };
+    }
+
+    /** Every {@code spark.*} setting, for the SparkSession. */
+    public Map<String, String> sparkSettings() {
+        Map<String, String> spark = new TreeMap<>();
+        values.forEach((k, v) -> {
+            if (k.startsWith("spark.")) {
+                spark.put(k, v);
+            }
+        });
+        return spark;
+    }
+
+    /** All resolved values with secrets masked, for logs and run reports. */
+    public Map<String, String> masked() {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach((k, v) -> out.put(k, isSecret(k) ? "*****" : v));
+        return out;
+    }
+
+    static boolean isSecret(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        for (String marker : SECRET_MARKERS) {
+            if (lower.contains(marker)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,65 @@
+package dev.sparkencoders.jobs;
+
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The entry point of every job: {@code <job> [--config FILE] [--set key=value]...}. Exits 0 on success, 1 when the
+ * job fails, 2 when the command line or configuration is wrong; the reason is printed as one sentence.
+ *
+ * <pre>
+ * spark-submit --class dev.sparkencoders.jobs.Main spark-encoders-jobs.jar embed --config conf/embed.conf
+ * </pre>
+ */
+public final class Main {
+
+    private static final Map<String, Supplier<Job>> JOBS = Map.of("embed", EmbedJob::new);
+
+    private Main() {}
+
+    public static void main(String[] args) {
+        int code = run(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /** Runs a job and returns the process exit code; used by {@link #main} and by tests. */
+    public static int run(String... args) {
+        System.setProperty("ai.djl.offline", "true");
+        String job = args.length > 0 ? args[0] : "?";
+        try {
+            CommandLine commandLine = CommandLine.parse(args);
+            Supplier<Job> factory = JOBS.get(commandLine.job());
+            if (factory == null) {
+                throw new JobConfigException("Cannot run job '" + commandLine.job() + "': unknown job (known jobs: "
+                        + JOBS.keySet().stream().sorted().toList() + ")");
+            }
+            JobConfig config = JobConfig.resolve(commandLine);
+            SparkSession spark = SparkSessions.create(commandLine.job(), config);
+            try {
+                factory.get().run(spark, config);
+            } finally {
+                spark.stop();
+            }
+            return 0;
+        } catch (JobConfigException e) {
+            System.err.println("spark-encoders " + job + ": " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            System.err.println("spark-encoders " + job + ": " + rootMessage(e));
+            e.printStackTrace();
+            return 1;
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (caused by " + t + ")";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sparkencoders.jobs;
+
+import dev.sparkencoders.encoder.Pooling;
+import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.runtime.EncoderModel;
+import dev.sparkencoders.runtime.ModelCache;
+import dev.sparkencoders.runtime.ModelSpec;
+
+/** Turns the {@code model.*} settings into a {@link ModelSpec} and loads it once on the driver to validate it. */
+final class Models {
+
+    private Models() {}
+
+    static ModelSpec spec(JobConfig config) {
+        String pooling = config.get(ConfigKey.MODEL_POOLING);
+        String maxLength = config.get(ConfigKey.MODEL_MAX_LENGTH);
+        try {
+            return new ModelSpec(config.get(ConfigKey.MODEL_PATH), pooling == null ? null : Pooling.parse(pooling),
+                    config.bool(ConfigKey.MODEL_NORMALIZE),
+                    maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage() + " (model.pooling)", e);
+        }
+    }
+
+    /**
+     * Loads the model on the driver before any task starts, so that a missing file, a corrupt checkpoint or a
+     * config that disagrees with the weights fails the job at once with one sentence. In local mode the driver is
+     * also the executor, so the loaded model is reused by the tasks.
+     */
+    static EncoderModel validate(ModelSpec spec) {
+        try {
+            return ModelCache.get(spec);
+        } catch (CheckpointException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
+    }
+}

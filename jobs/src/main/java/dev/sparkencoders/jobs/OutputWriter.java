@@ -1,0 +1,81 @@
+package dev.sparkencoders.jobs;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/** Writes a job's result rows and its run report, checking the output settings before any work starts. */
+final class OutputWriter {
+
+    private final String path;
+    private final String format;
+    private final SaveMode mode;
+
+    private OutputWriter(String path, String format, SaveMode mode) {
+        this.path = path;
+        this.format = format;
+        this.mode = mode;
+    }
+
+    /** Validates the output settings, and that the path is free unless overwriting, before the job runs. */
+    static OutputWriter prepare(SparkSession spark, JobConfig config) {
+        String path = config.require(ConfigKey.OUTPUT_PATH);
+        String format = config.require(ConfigKey.OUTPUT_FORMAT).toLowerCase(Locale.ROOT);
+        if (!format.equals("parquet") && !format.equals("json")) {
+            throw new JobConfigException("Cannot use output.format=" + format + ": unknown format (use parquet or json)");
+        }
+        SaveMode mode = switch (config.require(ConfigKey.OUTPUT_MODE).toLowerCase(Locale.ROOT)) {
+            case "errorifexists" -> SaveMode.ErrorIfExists;
+            case "overwrite" -> SaveMode.Overwrite;
+            default -> throw new JobConfigException("Cannot use output.mode=" + config.get(ConfigKey.OUTPUT_MODE)
+                    + ": unknown mode (use errorifexists or overwrite)");
+        };
+        if (mode == SaveMode.ErrorIfExists && exists(spark, path)) {
+            throw new JobConfigException("Cannot write output to " + path + ": the path already exists (choose a new"
+                    + " output.path or set output.mode=overwrite)");
+        }
+        return new OutputWriter(path, format, mode);
+    }
+
+    String path() {
+        return path;
+    }
+
+    void write(Dataset<Row> rows) {
+        rows.write().mode(mode).format(format).save(path);
+    }
+
+    /** Reads the written output back, for counts that reflect what is really on disk. */
+    Dataset<Row> readBack(SparkSession spark) {
+        return spark.read().format(format).load(path);
+    }
+
+    void writeReport(SparkSession spark, String json) {
+        Path file = new Path(path, "_run_report.json");
+        try {
+            FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            try (OutputStream out = fs.create(file, true)) {
+                out.write(json.getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write run report " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean exists(SparkSession spark, String path) {
+        try {
+            Path p = new Path(path);
+            return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new JobConfigException("Cannot check output path " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

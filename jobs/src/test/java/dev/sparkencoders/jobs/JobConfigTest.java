@@ -1,0 +1,74 @@
+package dev.sparkencoders.jobs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class JobConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void commandLineBeatsConfigFileBeatsDefaults() throws IOException {
+        Path file = dir.resolve("embed.conf");
+        Files.writeString(file, "# comment\ninput.path = from-file.txt\noutput.format = json\nbatch.max-rows = 32\n");
+        JobConfig config = JobConfig.resolve(CommandLine.parse("embed", "--config", file.toString(),
+                "--set", "output.format=parquet", "--set", "spark.executor.memory=2g"));
+        assertEquals("from-file.txt", config.get(ConfigKey.INPUT_PATH));
+        assertEquals("parquet", config.get(ConfigKey.OUTPUT_FORMAT));
+        assertEquals(32, config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
+        assertEquals("text", config.get(ConfigKey.INPUT_FORMAT));
+        assertEquals("local[*]", config.sparkSettings().get("spark.master"));
+        assertEquals("2g", config.sparkSettings().get("spark.executor.memory"));
+        assertNull(config.get(ConfigKey.MODEL_PATH));
+    }
+
+    @Test
+    void refusesUnknownKeysNamingWhereTheyCameFrom() throws IOException {
+        JobConfigException e = assertThrows(JobConfigException.class,
+                () -> JobConfig.resolve(CommandLine.parse("embed", "--set", "input.pth=x")));
+        assertTrue(e.getMessage().startsWith("Cannot use config key 'input.pth' in --set: unknown key"), e.getMessage());
+        Path file = dir.resolve("bad.conf");
+        Files.writeString(file, "ouput.path = x\n");
+        e = assertThrows(JobConfigException.class,
+                () -> JobConfig.resolve(CommandLine.parse("embed", "--config", file.toString())));
+        assertTrue(e.getMessage().contains("'ouput.path' in " + file), e.getMessage());
+    }
+
+    @Test
+    void explainsMissingAndMalformedValues() {
+        JobConfig config = JobConfig.resolve(CommandLine.parse("embed", "--set", "batch.max-tokens=-5",
+                "--set", "model.normalize=yes"));
+        assertTrue(assertThrows(JobConfigException.class, () -> config.require(ConfigKey.OUTPUT_PATH))
+                .getMessage().startsWith("Cannot start: output.path is not set"));
+        assertEquals("Cannot use batch.max-tokens=-5: expected a positive integer",
+                assertThrows(JobConfigException.class, () -> config.positiveInt(ConfigKey.BATCH_MAX_TOKENS)).getMessage());
+        assertEquals("Cannot use model.normalize=yes: expected true or false",
+                assertThrows(JobConfigException.class, () -> config.bool(ConfigKey.MODEL_NORMALIZE)).getMessage());
+    }
+
+    @Test
+    void masksSecrets() {
+        JobConfig config = JobConfig.resolve(CommandLine.parse("embed",
+                "--set", "spark.hadoop.fs.s3a.secret.key=hunter2", "--set", "input.path=s3a://bucket/x"));
+        assertEquals("*****", config.masked().get("spark.hadoop.fs.s3a.secret.key"));
+        assertEquals("s3a://bucket/x", config.masked().get("input.path"));
+    }
+
+    @Test
+    void parsesTheCommandLineStrictly() {
+        assertThrows(JobConfigException.class, () -> CommandLine.parse());
+        assertThrows(JobConfigException.class, () -> CommandLine.parse("embed", "--set"));
+        assertThrows(JobConfigException.class, () -> CommandLine.parse("embed", "--set", "novalue"));
+        assertThrows(JobConfigException.class, () -> CommandLine.parse("embed", "stray"));
+    }
+}

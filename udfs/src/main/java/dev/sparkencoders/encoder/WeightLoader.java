@@ -1,0 +1,105 @@
+package dev.sparkencoders.encoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.SafetensorsFile;
+import dev.sparkencoders.model.Tensor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Reads named tensors from a checkpoint into NDArrays owned by one manager, checking each shape against what the
+ * config implies. Problems are collected, not thrown one at a time: {@link #verify()} fails once, naming every
+ * missing parameter and every shape mismatch, so a user fixes a checkpoint in one go.
+ */
+final class WeightLoader {
+
+    private final SafetensorsFile file;
+    private final NDManager manager;
+    private final String prefix;
+    private final Path where;
+    private final List<String> missing = new ArrayList<>();
+    private final List<String> misshaped = new ArrayList<>();
+
+    WeightLoader(SafetensorsFile file, NDManager manager, String prefix, Path where) {
+        this.file = file;
+        this.manager = manager;
+        this.prefix = prefix;
+        this.where = where;
+    }
+
+    /** The first of {@code prefixes} under which {@code probe} exists, or "" when none matches. */
+    static String detectPrefix(SafetensorsFile file, String probe, String... prefixes) {
+        for (String p : prefixes) {
+            if (file.entries().containsKey(p + probe)) {
+                return p;
+            }
+        }
+        return "";
+    }
+
+    /** Loads {@code prefix + name}; a LayerNorm's {@code weight}/{@code bias} may also be stored as gamma/beta. */
+    NDArray load(String name, long... shape) {
+        return load(name, t -> t, shape);
+    }
+
+    /** Loads a tensor and transforms its values in Java before they are copied to native memory. */
+    NDArray load(String name, UnaryOperator<Tensor> transform, long... shape) {
+        Tensor tensor = read(name, shape);
+        if (tensor == null) {
+            return null;
+        }
+        Tensor t = transform.apply(tensor);
+        return manager.create(t.data(), new Shape(t.shape()));
+    }
+
+    /** Reads a tensor into Java memory, or records why it cannot and returns null. */
+    Tensor read(String name, long... shape) {
+        String full = resolve(prefix + name);
+        if (full == null) {
+            missing.add(prefix + name);
+            return null;
+        }
+        long[] actual = file.entries().get(full).shape();
+        if (!Arrays.equals(actual, shape)) {
+            misshaped.add(full + " has shape " + Arrays.toString(actual) + " but config.json implies "
+                    + Arrays.toString(shape));
+            return null;
+        }
+        return file.read(full);
+    }
+
+    private String resolve(String name) {
+        if (file.entries().containsKey(name)) {
+            return name;
+        }
+        String legacy = name.endsWith(".weight") ? name.substring(0, name.length() - 6) + "gamma"
+                : name.endsWith(".bias") ? name.substring(0, name.length() - 4) + "beta" : null;
+        return legacy != null && name.contains("LayerNorm") && file.entries().containsKey(legacy) ? legacy : null;
+    }
+
+    /** Fails with one sentence naming every missing or mis-shaped parameter. */
+    void verify() {
+        if (!missing.isEmpty()) {
+            throw new CheckpointException("Cannot load model " + where + ": " + missing.size()
+                    + " parameters are missing from " + file.path().getFileName() + ": " + abbreviate(missing)
+                    + " (the checkpoint does not match its config.json architecture)");
+        }
+        if (!misshaped.isEmpty()) {
+            throw new CheckpointException("Cannot load model " + where + ": " + misshaped.size()
+                    + " parameters disagree with config.json: " + abbreviate(misshaped)
+                    + " (the config does not belong to these weights)");
+        }
+    }
+
+    private static String abbreviate(List<String> items) {
+        return items.size() <= 12 ? String.join(", ", items)
+                : String.join(", ", items.subList(0, 12)) + ", ... and " + (items.size() - 12) + " more";
+    }
+}

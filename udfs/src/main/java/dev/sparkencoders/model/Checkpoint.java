@@ -1,0 +1,52 @@
+package dev.sparkencoders.model;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A HuggingFace checkpoint directory: {@code config.json}, {@code tokenizer.json}, {@code model.safetensors} and,
+ * optionally, sentence-transformers pooling files. Opening checks that the files exist and that the config is
+ * usable; the weights are checked against the config when the encoder loads them.
+ *
+ * <pre>{@code
+ * Checkpoint checkpoint = Checkpoint.open(Path.of("/models/all-MiniLM-L6-v2"));
+ * }</pre>
+ */
+public record Checkpoint(Path dir, ModelConfig config, Path tokenizerFile, Path weightsFile, SentencePooling pooling) {
+
+    public static final String CONFIG = "config.json";
+    public static final String TOKENIZER = "tokenizer.json";
+    public static final String WEIGHTS = "model.safetensors";
+
+    public static Checkpoint open(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CheckpointException("Cannot load model " + dir + ": the directory does not exist"
+                    + " (model.path must point to a HuggingFace checkpoint directory)");
+        }
+        Path weights = dir.resolve(WEIGHTS);
+        if (!Files.isRegularFile(weights)) {
+            if (Files.exists(dir.resolve("pytorch_model.bin"))) {
+                throw new CheckpointException("Cannot load model " + dir + ": it has only a pickle checkpoint"
+                        + " (pytorch_model.bin), which is refused because loading pickle can run code (convert it to"
+                        + " model.safetensors, e.g. with transformers' save_pretrained(..., safe_serialization=True))");
+            }
+            if (Files.exists(dir.resolve("model.safetensors.index.json"))) {
+                throw new CheckpointException("Cannot load model " + dir + ": sharded safetensors checkpoints are"
+                        + " not supported (save it as one model.safetensors file)");
+            }
+            throw new CheckpointException("Cannot load model " + dir + ": " + WEIGHTS + " is missing (a checkpoint"
+                    + " needs config.json, tokenizer.json and model.safetensors)");
+        }
+        Path configFile = dir.resolve(CONFIG);
+        if (!Files.isRegularFile(configFile)) {
+            throw new CheckpointException("Cannot load model " + dir + ": " + CONFIG + " is missing (a checkpoint"
+                    + " needs config.json, tokenizer.json and model.safetensors)");
+        }
+        Path tokenizer = dir.resolve(TOKENIZER);
+        if (!Files.isRegularFile(tokenizer)) {
+            throw new CheckpointException("Cannot load model " + dir + ": " + TOKENIZER + " is missing (save the"
+                    + " fast tokenizer with the checkpoint: tokenizer.save_pretrained(dir))");
+        }
+        return new Checkpoint(dir, ModelConfig.read(configFile), tokenizer, weights, SentencePooling.read(dir));
+    }
+}

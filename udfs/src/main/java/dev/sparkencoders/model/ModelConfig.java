@@ -1,0 +1,114 @@
+package dev.sparkencoders.model;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parts of a HuggingFace {@code config.json} the encoder needs, under the names of the BERT config. The raw
+ * JSON stays available for family- and head-specific keys.
+ *
+ * <pre>{@code
+ * ModelConfig config = ModelConfig.read(dir.resolve("config.json"));
+ * int width = config.hiddenSize();
+ * }</pre>
+ */
+public record ModelConfig(
+        ModelFamily family,
+        List<String> architectures,
+        int vocabSize,
+        int hiddenSize,
+        int numLayers,
+        int numHeads,
+        int intermediateSize,
+        int maxPositions,
+        int typeVocabSize,
+        float layerNormEps,
+        HiddenActivation activation,
+        int padTokenId,
+        JsonObject raw) {
+
+    public ModelConfig {
+        if (numHeads <= 0 || hiddenSize % numHeads != 0) {
+            throw new CheckpointException("Cannot use model config: hidden_size " + hiddenSize
+                    + " is not a multiple of num_attention_heads " + numHeads + " (fix config.json)");
+        }
+    }
+
+    public int headSize() {
+        return hiddenSize / numHeads;
+    }
+
+    public static ModelConfig read(Path file) {
+        JsonObject json;
+        try {
+            JsonElement parsed = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
+            if (!parsed.isJsonObject()) {
+                throw new CheckpointException("Cannot read " + file + ": it is not a JSON object (expected a"
+                        + " HuggingFace config.json)");
+            }
+            json = parsed.getAsJsonObject();
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot read " + file + ": " + e.getMessage(), e);
+        } catch (JsonParseException e) {
+            throw new CheckpointException("Cannot read " + file + ": invalid JSON (" + e.getMessage() + ")", e);
+        }
+        return fromJson(json, file);
+    }
+
+    static ModelConfig fromJson(JsonObject json, Object where) {
+        ModelFamily family = ModelFamily.fromModelType(string(json, "model_type", null), where);
+        List<String> architectures = new ArrayList<>();
+        if (json.has("architectures") && json.get("architectures").isJsonArray()) {
+            json.getAsJsonArray("architectures").forEach(a -> architectures.add(a.getAsString()));
+        }
+        return new ModelConfig(
+                family,
+                List.copyOf(architectures),
+                integer(json, where, "vocab_size", null),
+                integer(json, where, "hidden_size", null),
+                integer(json, where, "num_hidden_layers", null),
+                integer(json, where, "num_attention_heads", null),
+                integer(json, where, "intermediate_size", null),
+                integer(json, where, "max_position_embeddings", 512),
+                integer(json, where, "type_vocab_size", 2),
+                (float) number(json, where, "layer_norm_eps", 1e-12),
+                HiddenActivation.parse(string(json, "hidden_act", "gelu"), where),
+                integer(json, where, "pad_token_id", 0),
+                json);
+    }
+
+    private static String string(JsonObject json, String key, String fallback) {
+        JsonElement e = json.get(key);
+        return e == null || e.isJsonNull() ? fallback : e.getAsString();
+    }
+
+    private static int integer(JsonObject json, Object where, String key, Integer fallback) {
+        return (int) number(json, where, key, fallback == null ? null : fallback.doubleValue());
+    }
+
+    private static double number(JsonObject json, Object where, String key, Double fallback) {
+        JsonElement e = json.get(key);
+        if (e == null || e.isJsonNull()) {
+            if (fallback == null) {
+                throw new CheckpointException("Cannot load model " + where + ": config.json has no '" + key
+                        + "' (it is required for model_type " + string(json, "model_type", "?") + ")");
+            }
+            return fallback;
+        }
+        try {
+            return e.getAsDouble();
+        } catch (RuntimeException bad) {
+            throw new CheckpointException("Cannot load model " + where + ": config.json key '" + key
+                    + "' is not a number (found " + e + ")");
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.sparkencoders.runtime;
+
+import dev.sparkencoders.encoder.BertEncoder;
+import dev.sparkencoders.encoder.Encoder;
+import dev.sparkencoders.encoder.Pooling;
+import dev.sparkencoders.model.BundledModel;
+import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.ModelFamily;
+import dev.sparkencoders.text.TextTokenizer;
+
+import java.nio.file.Path;
+
+/**
+ * A loaded model: checkpoint, tokenizer and encoder, with the pooling settings resolved (spec first, then the
+ * checkpoint's sentence-transformers files, then defaults). Thread-safe; one per JVM through {@link ModelCache}.
+ */
+public final class EncoderModel implements AutoCloseable {
+
+    private final Checkpoint checkpoint;
+    private final TextTokenizer tokenizer;
+    private final Encoder encoder;
+    private final Pooling pooling;
+    private final boolean normalize;
+
+    private EncoderModel(Checkpoint checkpoint, TextTokenizer tokenizer, Encoder encoder, Pooling pooling,
+                         boolean normalize) {
+        this.checkpoint = checkpoint;
+        this.tokenizer = tokenizer;
+        this.encoder = encoder;
+        this.pooling = pooling;
+        this.normalize = normalize;
+    }
+
+    public static EncoderModel load(ModelSpec spec) {
+        Path dir = spec.path() == null ? BundledModel.path() : Path.of(spec.path());
+        Checkpoint checkpoint = Checkpoint.open(dir);
+        if (checkpoint.config().family() != ModelFamily.BERT) {
+            throw new CheckpointException("Cannot load model " + dir + ": model_type '"
+                    + checkpoint.config().family().modelType() + "' is not supported by the encoder yet (use a BERT"
+                    + " checkpoint)");
+        }
+        int positions = checkpoint.config().maxPositions();
+        int maxLength = spec.maxLength() != null ? spec.maxLength()
+                : checkpoint.pooling().maxSeqLength() != null ? checkpoint.pooling().maxSeqLength() : positions;
+        if (maxLength > positions) {
+            throw new CheckpointException("Cannot load model " + dir + ": max length " + maxLength + " exceeds the "
+                    + positions + " positions of the model (set model.max-length to at most " + positions + ")");
+        }
+        Pooling pooling = spec.pooling() != null ? spec.pooling() : checkpoint.pooling().pooling();
+        boolean normalize = spec.normalize() != null ? spec.normalize() : checkpoint.pooling().normalize();
+        Encoder encoder = BertEncoder.load(checkpoint);
+        try {
+            return new EncoderModel(checkpoint, TextTokenizer.load(checkpoint.tokenizerFile(), maxLength), encoder,
+                    pooling, normalize);
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+    }
+
+    public Checkpoint checkpoint() {
+        return checkpoint;
+    }
+
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Encoder encoder() {
+        return encoder;
+    }
+
+    public Pooling pooling() {
+        return pooling;
+    }
+
+    public boolean normalize() {
+        return normalize;
+    }
+
+    @Override
+    public void close() {
+        try (encoder) {
+            tokenizer.close();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sparkencoders.text;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LengthBatcherTest {
+
+    @Test
+    void everyRowLandsInExactlyOneBatchWithinTheBudget() {
+        Random random = new Random(42);
+        int[] lengths = random.ints(5_000, 2, 300).toArray();
+        TokenBudget budget = new TokenBudget(4096, 64);
+        List<int[]> batches = LengthBatcher.batches(lengths, budget);
+        int[] seen = new int[lengths.length];
+        int previousLongest = 0;
+        for (int[] batch : batches) {
+            int longest = Arrays.stream(batch).map(i -> lengths[i]).max().orElseThrow();
+            assertTrue(batch.length <= 64, "rows per batch");
+            assertTrue((long) batch.length * longest <= 4096, "padded tokens per batch");
+            int shortest = Arrays.stream(batch).map(i -> lengths[i]).min().orElseThrow();
+            assertTrue(shortest >= previousLongest, "batches are cut from length-sorted rows");
+            previousLongest = longest;
+            for (int i : batch) {
+                seen[i]++;
+            }
+        }
+        assertTrue(Arrays.stream(seen).allMatch(n -> n == 1), "each row exactly once");
+    }
+
+    @Test
+    void fillsBatchesGreedily() {
+        // sorted: 3,5,8,8,9 -> budget 20 tokens: [3,5] would allow a third of length 8 -> 3*8=24 > 20
+        List<int[]> batches = LengthBatcher.batches(new int[] {8, 3, 9, 5, 8}, new TokenBudget(20, 10));
+        assertEquals(3, batches.size());
+        assertArrayEquals(new int[] {1, 3}, batches.get(0));
+        assertArrayEquals(new int[] {0, 4}, batches.get(1));
+        assertArrayEquals(new int[] {2}, batches.get(2));
+    }
+
+    @Test
+    void aRowLongerThanTheBudgetGetsItsOwnBatch() {
+        List<int[]> batches = LengthBatcher.batches(new int[] {500, 4, 4}, new TokenBudget(100, 10));
+        assertEquals(2, batches.size());
+        assertArrayEquals(new int[] {0}, batches.get(1));
+    }
+
+    @Test
+    void rejectsNonPositiveBudgets() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new TokenBudget(-1, 8));
+        assertTrue(e.getMessage().startsWith("Cannot use batch budget"), e.getMessage());
+    }
+}
