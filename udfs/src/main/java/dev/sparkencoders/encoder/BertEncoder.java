@@ -147,7 +147,7 @@ public final class BertEncoder implements Encoder {
         }
         NDManager scope = batch.ids().getManager();
         NDArray x;
-        try (NDArray positionIds = scope.arange(0L, (long) batch.width(), 1L).reshape(1, batch.width());
+        try (NDArray positionIds = scope.arange(0, batch.width(), 1).reshape(1, batch.width());
              NDArray words = embed(batch.ids(), wordEmbeddings);
              NDArray positions = embed(positionIds, positionEmbeddings);
              NDArray types = embed(batch.typeIds(), typeEmbeddings);

@@ -1,8 +1,8 @@
 package dev.sparkencoders.model;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Element types of the safetensors format that can be read as float32. Half precision types are upcast in Java:
@@ -21,13 +21,12 @@ public enum SafetensorsDtype {
         return bytes;
     }
 
-    /** Parses a header dtype name, failing with the list of supported names. */
-    public static SafetensorsDtype parse(String name, String tensor) {
+    /** Parses a header dtype name; empty when this project cannot read the type. */
+    public static Optional<SafetensorsDtype> parse(String name) {
         try {
-            return valueOf(name.toUpperCase(Locale.ROOT));
+            return Optional.of(valueOf(name.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-            throw new CheckpointException("Cannot read tensor '" + tensor + "': unsupported dtype '" + name
-                    + "' (supported: " + Arrays.toString(values()) + ")");
+            return Optional.empty();
         }
     }
 

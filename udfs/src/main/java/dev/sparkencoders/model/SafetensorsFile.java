@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -133,7 +134,10 @@ public final class SafetensorsFile implements AutoCloseable {
     private static Entry entry(Path path, String name, JsonElement value, long dataSize) {
         try {
             JsonObject o = value.getAsJsonObject();
-            SafetensorsDtype dtype = SafetensorsDtype.parse(o.get("dtype").getAsString(), name);
+            String dtypeName = o.get("dtype").getAsString();
+            SafetensorsDtype dtype = SafetensorsDtype.parse(dtypeName).orElseThrow(() -> new CheckpointException(
+                    "Cannot read safetensors file " + path + ": tensor '" + name + "' has unsupported dtype '"
+                            + dtypeName + "' (supported: " + Arrays.toString(SafetensorsDtype.values()) + ")"));
             var shapeJson = o.getAsJsonArray("shape");
             long[] shape = new long[shapeJson.size()];
             for (int i = 0; i < shape.length; i++) {
