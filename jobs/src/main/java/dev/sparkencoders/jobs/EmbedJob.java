@@ -2,6 +2,7 @@ package dev.sparkencoders.jobs;
 
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ErrorMode;
+import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.EmbedPartitionFunction;
 import dev.sparkencoders.spark.TaskCounters;
@@ -36,7 +37,10 @@ final class EmbedJob implements Job {
         ErrorMode errors = parseErrors(config);
         OutputWriter output = OutputWriter.prepare(spark, config);
         ModelSpec spec = Models.spec(config);
+        long loadsBefore = ModelCache.loads();
         EncoderModel model = Models.validate(spec);
+        // In local mode the driver is the executor: the model it loaded to validate is the one the tasks use.
+        long driverLoads = spark.sparkContext().isLocal() ? ModelCache.loads() - loadsBefore : 0;
 
         TaskCounters counters = TaskCounters.register(spark);
         Dataset<Row> embedded = input.mapPartitions(
@@ -44,10 +48,10 @@ final class EmbedJob implements Job {
                 Encoders.row(EmbedPartitionFunction.outputSchema(input.schema())));
         output.write(embedded);
 
-        Dataset<Row> written = output.readBack(spark);
+        Dataset<Row> written = output.readBack(spark, embedded.schema());
         RunReport report = new RunReport("embed", input.count(), written.count(),
                 written.filter(col(EmbedPartitionFunction.ERROR_COL).isNotNull()).count(),
-                counters.rowsTruncated().value(), counters.tokens().value(), counters.modelLoads().value(),
+                counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
                 (System.nanoTime() - start) / 1e9, model.checkpoint().dir().toString(), config.masked());
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());

@@ -48,7 +48,7 @@ public final class Main {
         } catch (JobConfigException e) {
             System.err.println("spark-encoders " + job + ": " + e.getMessage());
             return 2;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark rethrows checked SparkExceptions from Scala code
             System.err.println("spark-encoders " + job + ": " + rootMessage(e));
             e.printStackTrace();
             return 1;

@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,9 +54,12 @@ final class OutputWriter {
         rows.write().mode(mode).format(format).save(path);
     }
 
-    /** Reads the written output back, for counts that reflect what is really on disk. */
-    Dataset<Row> readBack(SparkSession spark) {
-        return spark.read().format(format).load(path);
+    /**
+     * Reads the written output back with the schema it was written with (JSON leaves out null fields, so
+     * inference could miss a column), for counts that reflect what is really on disk.
+     */
+    Dataset<Row> readBack(SparkSession spark, StructType schema) {
+        return spark.read().schema(schema).format(format).load(path);
     }
 
     void writeReport(SparkSession spark, String json) {

@@ -4,7 +4,7 @@ package dev.sparkencoders.text;
  * Limits of one encoder batch: at most {@code maxTokens} token slots, padding included (rows x longest row), and
  * at most {@code maxRows} rows.
  */
-public record TokenBudget(int maxTokens, int maxRows) {
+public record TokenBudget(int maxTokens, int maxRows) implements java.io.Serializable {
 
     public static final TokenBudget DEFAULT = new TokenBudget(16_384, 256);
 
