@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -21,7 +23,9 @@ import java.util.TreeMap;
  */
 public final class JobConfig {
 
-    private static final String[] SECRET_MARKERS = {"secret", "password", "token", "credential", "access.key", "accesskey"};
+    /** A key is secret when one of its dot- or dash-separated words is one of these (fs.s3a.secret.key, ...). */
+    private static final Set<String> SECRET_WORDS = Set.of("secret", "password", "passwd", "token", "credential",
+            "credentials", "accesskey", "signature");
 
     private final Map<String, String> values;
 
@@ -51,7 +55,7 @@ public final class JobConfig {
     private static void put(Map<String, String> values, String key, String value, String where) {
         if (ConfigKey.byKey(key).isEmpty() && !key.startsWith("spark.")) {
             throw new JobConfigException("Cannot use config key '" + key + "' " + where + ": unknown key (known keys: "
-                    + java.util.Arrays.stream(ConfigKey.values()).map(ConfigKey::key).toList() + ", and spark.*)");
+                    + Arrays.stream(ConfigKey.values()).map(ConfigKey::key).toList() + ", and spark.*)");
         }
         values.put(key, value.trim());
     }
@@ -116,11 +120,6 @@ public final class JobConfig {
 
     static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
-        for (String marker : SECRET_MARKERS) {
-            if (lower.contains(marker)) {
-                return true;
-            }
-        }
-        return false;
+        return lower.endsWith("access.key") || Arrays.stream(lower.split("[.\\-_]")).anyMatch(SECRET_WORDS::contains);
     }
 }

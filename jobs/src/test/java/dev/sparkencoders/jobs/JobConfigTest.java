@@ -62,6 +62,9 @@ class JobConfigTest {
                 "--set", "spark.hadoop.fs.s3a.secret.key=hunter2", "--set", "input.path=s3a://bucket/x"));
         assertEquals("*****", config.masked().get("spark.hadoop.fs.s3a.secret.key"));
         assertEquals("s3a://bucket/x", config.masked().get("input.path"));
+        assertTrue(JobConfig.isSecret("spark.hadoop.fs.s3a.access.key"));
+        assertTrue(JobConfig.isSecret("spark.hadoop.fs.azure.sas.token"));
+        assertTrue(!JobConfig.isSecret("batch.max-tokens"), "a token budget is not a secret");
     }
 
     @Test
