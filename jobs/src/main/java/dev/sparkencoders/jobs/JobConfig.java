@@ -88,6 +88,19 @@ public final class JobConfig {
         throw new JobConfigException("Cannot use " + key.key() + "=" + v + ": expected a positive integer");
     }
 
+    public double unitInterval(ConfigKey key) {
+        String v = require(key);
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0 && d <= 1) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the message below, which names the key and the value
+        }
+        throw new JobConfigException("Cannot use " + key.key() + "=" + v + ": expected a number from 0 to 1");
+    }
+
     public Boolean bool(ConfigKey key) {
         String v = get(key);
         if (v == null) {

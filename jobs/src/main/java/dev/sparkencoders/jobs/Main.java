@@ -1,7 +1,5 @@
 package dev.sparkencoders.jobs;
 
-import org.apache.spark.sql.SparkSession;
-
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -15,7 +13,12 @@ import java.util.function.Supplier;
  */
 public final class Main {
 
-    private static final Map<String, Supplier<Job>> JOBS = Map.of("embed", EmbedJob::new);
+    private static final Map<String, Supplier<Job>> JOBS = Map.of(
+            "embed", TaskJob::embed,
+            "classify", TaskJob::classify,
+            "pairs", TaskJob::pairs,
+            "fill-mask", TaskJob::fillMask,
+            "import-model", ImportModelJob::new);
 
     private Main() {}
 
@@ -37,13 +40,7 @@ public final class Main {
                 throw new JobConfigException("Cannot run job '" + commandLine.job() + "': unknown job (known jobs: "
                         + JOBS.keySet().stream().sorted().toList() + ")");
             }
-            JobConfig config = JobConfig.resolve(commandLine);
-            SparkSession spark = SparkSessions.create(commandLine.job(), config);
-            try {
-                factory.get().run(spark, config);
-            } finally {
-                spark.stop();
-            }
+            factory.get().run(JobConfig.resolve(commandLine));
             return 0;
         } catch (JobConfigException e) {
             System.err.println("spark-encoders " + job + ": " + e.getMessage());

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import dev.sparkencoders.model.HiddenActivation;
 
-/** The feed-forward activation as NDArray operations. */
+/** Activations as NDArray operations: the feed-forward's (from hidden_act) and those heads use. */
 enum FeedForwardActivation {
     GELU {
         @Override
@@ -27,6 +27,12 @@ enum FeedForwardActivation {
         @Override
         NDArray apply(NDArray x) {
             return Activation.relu(x);
+        }
+    },
+    TANH {
+        @Override
+        NDArray apply(NDArray x) {
+            return x.tanh();
         }
     };
 

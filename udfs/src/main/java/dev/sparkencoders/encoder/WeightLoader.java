@@ -84,15 +84,29 @@ final class WeightLoader {
         return legacy != null && name.contains("LayerNorm") && file.entries().containsKey(legacy) ? legacy : null;
     }
 
+    /** The first dimension of a stored tensor, or -1 when it is absent. */
+    long rows(String name) {
+        String full = resolve(prefix + name);
+        return full == null ? -1 : file.entries().get(full).shape()[0];
+    }
+
+    boolean has(String name) {
+        return resolve(prefix + name) != null;
+    }
+
     /** Fails with one sentence naming every missing or mis-shaped parameter. */
     void verify() {
+        verify("Cannot load model " + where, "the checkpoint does not match its config.json architecture");
+    }
+
+    /** Like {@link #verify()}, with the caller's action and hint for missing parameters. */
+    void verify(String action, String missingHint) {
         if (!missing.isEmpty()) {
-            throw new CheckpointException("Cannot load model " + where + ": " + missing.size()
-                    + " parameters are missing from " + file.path().getFileName() + ": " + abbreviate(missing)
-                    + " (the checkpoint does not match its config.json architecture)");
+            throw new CheckpointException(action + ": " + missing.size() + " parameters are missing from "
+                    + file.path().getFileName() + ": " + abbreviate(missing) + " (" + missingHint + ")");
         }
         if (!misshaped.isEmpty()) {
-            throw new CheckpointException("Cannot load model " + where + ": " + misshaped.size()
+            throw new CheckpointException(action + ": " + misshaped.size()
                     + " parameters disagree with config.json: " + abbreviate(misshaped)
                     + " (the config does not belong to these weights)");
         }

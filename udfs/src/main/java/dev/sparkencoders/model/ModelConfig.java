@@ -34,6 +34,8 @@ public record ModelConfig(
         float layerNormEps,
         HiddenActivation activation,
         int padTokenId,
+        int embeddingSize,
+        int numHiddenGroups,
         JsonObject raw) {
 
     public ModelConfig {
@@ -41,6 +43,35 @@ public record ModelConfig(
             throw new CheckpointException("Cannot use model config: hidden_size " + hiddenSize
                     + " is not a multiple of num_attention_heads " + numHeads + " (fix config.json)");
         }
+    }
+
+    /** The labels of a classification head by class index, from {@code id2label}; empty when absent. */
+    public List<String> labels() {
+        if (!raw.has("id2label") || !raw.get("id2label").isJsonObject()) {
+            return List.of();
+        }
+        JsonObject map = raw.getAsJsonObject("id2label");
+        String[] labels = new String[map.size()];
+        for (var e : map.entrySet()) {
+            int index;
+            try {
+                index = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException bad) {
+                throw new CheckpointException("Cannot read id2label of the model config: key '" + e.getKey()
+                        + "' is not a class index (fix config.json)");
+            }
+            if (index < 0 || index >= labels.length) {
+                throw new CheckpointException("Cannot read id2label of the model config: index " + index
+                        + " is outside 0.." + (labels.length - 1) + " (fix config.json)");
+            }
+            labels[index] = e.getValue().getAsString();
+        }
+        return List.of(labels);
+    }
+
+    /** True when config.json declares {@code problem_type: multi_label_classification} (sigmoid per label). */
+    public boolean multiLabel() {
+        return "multi_label_classification".equals(string(raw, "problem_type", null));
     }
 
     public int headSize() {
@@ -66,6 +97,14 @@ public record ModelConfig(
 
     static ModelConfig fromJson(JsonObject json, Object where) {
         ModelFamily family = ModelFamily.fromModelType(string(json, "model_type", null), where);
+        if (family == ModelFamily.DISTILBERT) {
+            json = distilBertAsBert(json);
+        }
+        if (family == ModelFamily.ALBERT && integer(json, where, "inner_group_num", 1) != 1) {
+            throw new CheckpointException("Cannot load model " + where + ": ALBERT with inner_group_num "
+                    + json.get("inner_group_num") + " is not supported (only 1, as in every published ALBERT)");
+        }
+        int hidden = integer(json, where, "hidden_size", null);
         List<String> architectures = new ArrayList<>();
         if (json.has("architectures") && json.get("architectures").isJsonArray()) {
             json.getAsJsonArray("architectures").forEach(a -> architectures.add(a.getAsString()));
@@ -74,7 +113,7 @@ public record ModelConfig(
                 family,
                 List.copyOf(architectures),
                 integer(json, where, "vocab_size", null),
-                integer(json, where, "hidden_size", null),
+                hidden,
                 integer(json, where, "num_hidden_layers", null),
                 integer(json, where, "num_attention_heads", null),
                 integer(json, where, "intermediate_size", null),
@@ -83,7 +122,30 @@ public record ModelConfig(
                 (float) number(json, where, "layer_norm_eps", 1e-12),
                 HiddenActivation.parse(string(json, "hidden_act", "gelu"), where),
                 integer(json, where, "pad_token_id", 0),
+                integer(json, where, "embedding_size", hidden),
+                integer(json, where, "num_hidden_groups", 1),
                 json);
+    }
+
+    /** DistilBERT's config names the same things differently; it has no segment embeddings. */
+    private static JsonObject distilBertAsBert(JsonObject json) {
+        JsonObject copy = json.deepCopy();
+        String[][] aliases = {{"dim", "hidden_size"}, {"n_layers", "num_hidden_layers"}, {"n_heads", "num_attention_heads"},
+                {"hidden_dim", "intermediate_size"}, {"activation", "hidden_act"}};
+        for (String[] alias : aliases) {
+            if (copy.has(alias[0]) && !copy.has(alias[1])) {
+                copy.add(alias[1], copy.get(alias[0]));
+            }
+        }
+        copy.addProperty("type_vocab_size", 0);
+        if (!copy.has("layer_norm_eps")) {
+            copy.addProperty("layer_norm_eps", 1e-12);
+        }
+        if (copy.has("sinusoidal_pos_embds") && copy.get("sinusoidal_pos_embds").getAsBoolean()) {
+            throw new CheckpointException("Cannot load DistilBERT model: sinusoidal_pos_embds=true is not supported"
+                    + " (use a checkpoint with learned position embeddings, as all published DistilBERTs)");
+        }
+        return copy;
     }
 
     private static String string(JsonObject json, String key, String fallback) {

@@ -1,29 +1,35 @@
 package dev.sparkencoders.runtime;
 
-import dev.sparkencoders.encoder.BertEncoder;
 import dev.sparkencoders.encoder.Encoder;
+import dev.sparkencoders.encoder.Head;
+import dev.sparkencoders.encoder.HeadKind;
+import dev.sparkencoders.encoder.HeadLoader;
 import dev.sparkencoders.encoder.Pooling;
 import dev.sparkencoders.model.BundledModel;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
-import dev.sparkencoders.model.ModelFamily;
+import dev.sparkencoders.encoder.TransformerEncoder;
 import dev.sparkencoders.text.TextTokenizer;
 
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A loaded model: checkpoint, tokenizer and encoder, with the pooling settings resolved (spec first, then the
- * checkpoint's sentence-transformers files, then defaults). Thread-safe; one per JVM through {@link ModelCache}.
+ * A loaded model: checkpoint, tokenizer, encoder and, loaded on first use, its task heads, with the pooling
+ * settings resolved (spec first, then the checkpoint's sentence-transformers files, then defaults). Thread-safe;
+ * one per JVM through {@link ModelCache}.
  */
 public final class EncoderModel implements AutoCloseable {
 
     private final Checkpoint checkpoint;
     private final TextTokenizer tokenizer;
-    private final Encoder encoder;
+    private final TransformerEncoder encoder;
+    private final Map<HeadKind, Head> heads = new ConcurrentHashMap<>();
     private final Pooling pooling;
     private final boolean normalize;
 
-    private EncoderModel(Checkpoint checkpoint, TextTokenizer tokenizer, Encoder encoder, Pooling pooling,
+    private EncoderModel(Checkpoint checkpoint, TextTokenizer tokenizer, TransformerEncoder encoder, Pooling pooling,
                          boolean normalize) {
         this.checkpoint = checkpoint;
         this.tokenizer = tokenizer;
@@ -35,11 +41,6 @@ public final class EncoderModel implements AutoCloseable {
     public static EncoderModel load(ModelSpec spec) {
         Path dir = spec.path() == null ? BundledModel.path() : Path.of(spec.path());
         Checkpoint checkpoint = Checkpoint.open(dir);
-        if (checkpoint.config().family() != ModelFamily.BERT) {
-            throw new CheckpointException("Cannot load model " + dir + ": model_type '"
-                    + checkpoint.config().family().modelType() + "' is not supported by the encoder yet (use a BERT"
-                    + " checkpoint)");
-        }
         int positions = checkpoint.config().maxPositions();
         int maxLength = spec.maxLength() != null ? spec.maxLength()
                 : checkpoint.pooling().maxSeqLength() != null ? checkpoint.pooling().maxSeqLength() : positions;
@@ -49,7 +50,7 @@ public final class EncoderModel implements AutoCloseable {
         }
         Pooling pooling = spec.pooling() != null ? spec.pooling() : checkpoint.pooling().pooling();
         boolean normalize = spec.normalize() != null ? spec.normalize() : checkpoint.pooling().normalize();
-        Encoder encoder = BertEncoder.load(checkpoint);
+        TransformerEncoder encoder = TransformerEncoder.load(checkpoint);
         try {
             return new EncoderModel(checkpoint, TextTokenizer.load(checkpoint.tokenizerFile(), maxLength), encoder,
                     pooling, normalize);
@@ -69,6 +70,11 @@ public final class EncoderModel implements AutoCloseable {
 
     public Encoder encoder() {
         return encoder;
+    }
+
+    /** The checkpoint's head of this kind, loaded on first use; fails naming its missing parameters. */
+    public Head head(HeadKind kind) {
+        return heads.computeIfAbsent(kind, k -> HeadLoader.load(k, encoder, checkpoint));
     }
 
     public Pooling pooling() {

@@ -6,6 +6,7 @@ import dev.sparkencoders.model.CheckpointException;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 
 /**
  * A HuggingFace fast tokenizer (tokenizer.json, through DJL's binding) that never pads and truncates to a
@@ -63,6 +64,22 @@ public final class TextTokenizer implements AutoCloseable {
 
     private static TokenizedText of(Encoding encoding) {
         return new TokenizedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength());
+    }
+
+    /** The surface form of one vocabulary id (a sub-word keeps its "##" or "Ġ" marker as the tokenizer decodes it). */
+    public String decode(long id) {
+        return tokenizer.decode(new long[] {id}, false).trim();
+    }
+
+    /** The id of the mask token ({@code [MASK]} or {@code <mask>}), if the tokenizer has one. */
+    public OptionalLong maskTokenId() {
+        for (String mask : new String[] {"[MASK]", "<mask>"}) {
+            Encoding encoding = tokenizer.encode(mask, false, false);
+            if (encoding.getIds().length == 1 && encoding.getTokens()[0].equals(mask)) {
+                return OptionalLong.of(encoding.getIds()[0]);
+            }
+        }
+        return OptionalLong.empty();
     }
 
     @Override

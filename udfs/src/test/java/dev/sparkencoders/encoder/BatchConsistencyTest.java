@@ -1,10 +1,11 @@
 package dev.sparkencoders.encoder;
 
 import dev.sparkencoders.TestCorpora;
-import dev.sparkencoders.runtime.EmbeddingRunner;
+import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
+import dev.sparkencoders.runtime.Tasks;
 import dev.sparkencoders.text.TokenizedText;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,14 +35,14 @@ class BatchConsistencyTest {
         int longest = mixed.stream().mapToInt(TokenizedText::length).max().orElseThrow();
         assertTrue(longest >= 4 * shortest, "the batch must mix lengths: " + shortest + ".." + longest);
 
-        EmbeddingRunner runner = new EmbeddingRunner(model, dev.sparkencoders.text.TokenBudget.DEFAULT);
-        float[][] batched = runner.encode(mixed);
+        BatchRunner runner = new BatchRunner(model, dev.sparkencoders.text.TokenBudget.DEFAULT);
+        List<float[]> batched = runner.runBatch(mixed, Tasks.embeddings());
         double worst = 0;
         for (int i = 0; i < mixed.size(); i++) {
-            float[] alone = runner.encode(List.of(mixed.get(i)))[0];
-            assertEquals(alone.length, batched[i].length);
+            float[] alone = runner.runBatch(List.of(mixed.get(i)), Tasks.embeddings()).get(0);
+            assertEquals(alone.length, batched.get(i).length);
             for (int j = 0; j < alone.length; j++) {
-                worst = Math.max(worst, Math.abs(alone[j] - batched[i][j]));
+                worst = Math.max(worst, Math.abs(alone[j] - batched.get(i)[j]));
             }
         }
         assertTrue(worst <= 1e-5, "largest difference batched vs alone: " + worst + " over " + mixed.size() + " rows");

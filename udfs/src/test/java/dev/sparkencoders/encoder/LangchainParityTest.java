@@ -2,10 +2,11 @@ package dev.sparkencoders.encoder;
 
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.sparkencoders.TestCorpora;
-import dev.sparkencoders.runtime.EmbeddingResult;
-import dev.sparkencoders.runtime.EmbeddingRunner;
+import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
+import dev.sparkencoders.runtime.RowResult;
+import dev.sparkencoders.runtime.Tasks;
 import dev.sparkencoders.text.TokenBudget;
 import org.junit.jupiter.api.Test;
 
@@ -33,12 +34,12 @@ class LangchainParityTest {
 
     private static void assertCosines(List<String> sentences) {
         AllMiniLmL6V2EmbeddingModel reference = new AllMiniLmL6V2EmbeddingModel();
-        List<EmbeddingResult> ours = new EmbeddingRunner(ModelCache.get(ModelSpec.bundled()), TokenBudget.DEFAULT)
-                .embed(sentences);
+        BatchRunner runner = new BatchRunner(ModelCache.get(ModelSpec.bundled()), TokenBudget.DEFAULT);
+        List<RowResult<float[]>> ours = runner.run(sentences, runner.model().tokenizer()::encode, Tasks.embeddings());
         double worst = 1;
         for (int i = 0; i < sentences.size(); i++) {
             float[] expected = reference.embed(sentences.get(i)).content().vector();
-            float[] actual = ours.get(i).embedding();
+            float[] actual = ours.get(i).value();
             assertEquals(384, actual.length);
             worst = Math.min(worst, cosine(expected, actual));
         }

@@ -2,7 +2,7 @@ package dev.sparkencoders.model;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.sparkencoders.encoder.BertEncoder;
+import dev.sparkencoders.encoder.TransformerEncoder;
 import dev.sparkencoders.encoder.Pooling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,7 +60,7 @@ class CheckpointTest {
     @Test
     void refusesConfigsWhoseShapesDisagreeWithTheWeights() throws IOException {
         Path copy = bundledWithConfig(c -> c.addProperty("intermediate_size", 1000));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> BertEncoder.load(Checkpoint.open(copy)));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> TransformerEncoder.load(Checkpoint.open(copy)));
         assertTrue(e.getMessage().startsWith("Cannot load model"), e.getMessage());
         assertTrue(e.getMessage().contains("encoder.layer.0.intermediate.dense.weight has shape [1536, 384] but"
                 + " config.json implies [1000, 384]"), e.getMessage());
@@ -69,7 +69,7 @@ class CheckpointTest {
     @Test
     void namesEveryMissingParameter() throws IOException {
         Path copy = bundledWithConfig(c -> c.addProperty("num_hidden_layers", 7));
-        CheckpointException e = assertThrows(CheckpointException.class, () -> BertEncoder.load(Checkpoint.open(copy)));
+        CheckpointException e = assertThrows(CheckpointException.class, () -> TransformerEncoder.load(Checkpoint.open(copy)));
         assertTrue(e.getMessage().contains("16 parameters are missing"), e.getMessage());
         assertTrue(e.getMessage().contains("encoder.layer.6.attention.self.query.weight"), e.getMessage());
     }

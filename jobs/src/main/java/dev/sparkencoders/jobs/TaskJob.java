@@ -1,0 +1,156 @@
+package dev.sparkencoders.jobs;
+
+import dev.sparkencoders.encoder.HeadKind;
+import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.runtime.EncoderModel;
+import dev.sparkencoders.runtime.ErrorMode;
+import dev.sparkencoders.runtime.ModelCache;
+import dev.sparkencoders.runtime.ModelSpec;
+import dev.sparkencoders.spark.ClassifyTask;
+import dev.sparkencoders.spark.EmbedTask;
+import dev.sparkencoders.spark.FillMaskTask;
+import dev.sparkencoders.spark.PairMode;
+import dev.sparkencoders.spark.PairsTask;
+import dev.sparkencoders.spark.TaskCounters;
+import dev.sparkencoders.spark.TaskPartitionFunction;
+import dev.sparkencoders.spark.TextTask;
+import dev.sparkencoders.text.TokenBudget;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import static org.apache.spark.sql.functions.col;
+
+/**
+ * The pipeline every text job shares: read the input, check columns, output and model on the driver, run the
+ * job's {@link TextTask} over the partitions, write the input columns plus the task's columns plus {@code error},
+ * then write the run report from counts read back from the output.
+ *
+ * <pre>
+ * ./spark-encoders classify --set model.path=/models/sentiment --set input.path=reviews.parquet --set input.format=parquet --set output.path=out/
+ * </pre>
+ */
+final class TaskJob implements Job {
+
+    /** Builds a job's task from its configuration, the input and the loaded model (on the driver). */
+    interface TaskFactory {
+        TextTask create(JobConfig config, Dataset<Row> input, EncoderModel model);
+    }
+
+    private final String name;
+    private final TaskFactory factory;
+
+    TaskJob(String name, TaskFactory factory) {
+        this.name = name;
+        this.factory = factory;
+    }
+
+    static TaskJob embed() {
+        return new TaskJob("embed", (config, input, model) -> new EmbedTask(textColumn(config, input)));
+    }
+
+    static TaskJob classify() {
+        return new TaskJob("classify", (config, input, model) -> {
+            String threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD);
+            double value = threshold != null ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD)
+                    : model.checkpoint().config().multiLabel() ? 0.5 : 0.0;
+            return new ClassifyTask(textColumn(config, input), model.checkpoint().config().labels(), value);
+        });
+    }
+
+    static TaskJob fillMask() {
+        return new TaskJob("fill-mask", (config, input, model) ->
+                new FillMaskTask(textColumn(config, input), config.positiveInt(ConfigKey.FILL_MASK_TOP_K)));
+    }
+
+    static TaskJob pairs() {
+        return new TaskJob("pairs", (config, input, model) -> new PairsTask(
+                InputReader.stringColumn(input, config.require(ConfigKey.PAIRS_TEXT_A_COL), ConfigKey.PAIRS_TEXT_A_COL),
+                InputReader.stringColumn(input, config.require(ConfigKey.PAIRS_TEXT_B_COL), ConfigKey.PAIRS_TEXT_B_COL),
+                pairMode(config, model)));
+    }
+
+    private static PairMode pairMode(JobConfig config, EncoderModel model) {
+        String mode = config.require(ConfigKey.PAIRS_MODE);
+        if (!mode.equalsIgnoreCase("auto")) {
+            try {
+                return PairMode.parse(mode);
+            } catch (IllegalArgumentException e) {
+                throw new JobConfigException(e.getMessage(), e);
+            }
+        }
+        if (hasHead(model, HeadKind.NEXT_SENTENCE)) {
+            return PairMode.NSP;
+        }
+        return hasHead(model, HeadKind.SEQUENCE_CLASSIFICATION) ? PairMode.CROSS_ENCODER : PairMode.COSINE;
+    }
+
+    private static boolean hasHead(EncoderModel model, HeadKind kind) {
+        try {
+            model.head(kind);
+            return true;
+        } catch (CheckpointException e) {
+            return false;
+        }
+    }
+
+    static int textColumn(JobConfig config, Dataset<Row> input) {
+        String column = config.get(ConfigKey.INPUT_TEXT_COL) != null ? config.get(ConfigKey.INPUT_TEXT_COL)
+                : InputFormat.parse(config.require(ConfigKey.INPUT_FORMAT)).defaultTextColumn();
+        return InputReader.stringColumn(input, column, ConfigKey.INPUT_TEXT_COL);
+    }
+
+    @Override
+    public void run(JobConfig config) {
+        SparkSession spark = SparkSessions.create(name, config);
+        try {
+            run(spark, config);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private void run(SparkSession spark, JobConfig config) {
+        long start = System.nanoTime();
+        Dataset<Row> input = InputReader.read(spark, config);
+        TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
+                config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
+        int chunkRows = config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS);
+        ErrorMode errors = parseErrors(config);
+        OutputWriter output = OutputWriter.prepare(spark, config);
+        ModelSpec spec = Models.spec(config);
+        long loadsBefore = ModelCache.loads();
+        EncoderModel model = Models.validate(spec);
+        // In local mode the driver is the executor: the model it loaded to validate is the one the tasks use.
+        long driverLoads = spark.sparkContext().isLocal() ? ModelCache.loads() - loadsBefore : 0;
+        TextTask task = factory.create(config, input, model);
+        try {
+            task.validate(model);
+        } catch (CheckpointException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
+
+        TaskCounters counters = TaskCounters.register(spark);
+        Dataset<Row> results = input.mapPartitions(
+                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, counters),
+                Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));
+        output.write(results);
+
+        Dataset<Row> written = output.readBack(spark, results.schema());
+        RunReport report = new RunReport(name, input.count(), written.count(),
+                written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
+                counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
+                (System.nanoTime() - start) / 1e9, model.checkpoint().dir().toString(), config.masked());
+        output.writeReport(spark, report.toJson());
+        System.err.println(report.summary());
+    }
+
+    private static ErrorMode parseErrors(JobConfig config) {
+        try {
+            return ErrorMode.parse(config.require(ConfigKey.ERRORS));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
+    }
+}

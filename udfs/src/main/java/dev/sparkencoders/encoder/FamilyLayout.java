@@ -1,0 +1,64 @@
+package dev.sparkencoders.encoder;
+
+import dev.sparkencoders.model.ModelFamily;
+
+/**
+ * Where each family keeps its encoder parameters, in HuggingFace transformers' names (relative to the base model
+ * prefix, e.g. {@code bert.}), and how it numbers positions. The forward pass is the same post-LayerNorm
+ * transformer for all of them.
+ */
+record FamilyLayout(
+        String prefix,
+        String wordEmbeddings,
+        String positionEmbeddings,
+        String typeEmbeddings,
+        String embeddingNorm,
+        String embeddingProjection,
+        PositionScheme positions,
+        LayerNames layers) {
+
+    /** How position ids are made. */
+    enum PositionScheme {
+        /** 0, 1, 2, ... */
+        ABSOLUTE,
+        /** RoBERTa: padding_idx + 1 + the count of non-padding tokens so far; padding gets padding_idx. */
+        AFTER_PADDING_IDX
+    }
+
+    /** Parameter names of one transformer layer, each before {@code .weight} / {@code .bias}. */
+    record LayerNames(String prefixPattern, String query, String key, String value, String attentionOut,
+                      String attentionNorm, String ffnIn, String ffnOut, String outputNorm) {
+
+        /** The name prefix of layer block {@code index} (a layer, or an ALBERT layer group). */
+        String at(int index) {
+            return prefixPattern.replace("{}", Integer.toString(index));
+        }
+    }
+
+    private static final LayerNames BERT_LAYERS = new LayerNames("encoder.layer.{}.",
+            "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+            "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm");
+
+    static FamilyLayout of(ModelFamily family) {
+        return switch (family) {
+            case BERT -> bertLike("bert.", null, PositionScheme.ABSOLUTE);
+            case ROBERTA -> bertLike("roberta.", null, PositionScheme.AFTER_PADDING_IDX);
+            case ELECTRA -> bertLike("electra.", "embeddings_project", PositionScheme.ABSOLUTE);
+            case ALBERT -> new FamilyLayout("albert.", "embeddings.word_embeddings", "embeddings.position_embeddings",
+                    "embeddings.token_type_embeddings", "embeddings.LayerNorm", "encoder.embedding_hidden_mapping_in",
+                    PositionScheme.ABSOLUTE,
+                    new LayerNames("encoder.albert_layer_groups.{}.albert_layers.0.", "attention.query",
+                            "attention.key", "attention.value", "attention.dense", "attention.LayerNorm", "ffn",
+                            "ffn_output", "full_layer_layer_norm"));
+            case DISTILBERT -> new FamilyLayout("distilbert.", "embeddings.word_embeddings",
+                    "embeddings.position_embeddings", null, "embeddings.LayerNorm", null, PositionScheme.ABSOLUTE,
+                    new LayerNames("transformer.layer.{}.", "attention.q_lin", "attention.k_lin", "attention.v_lin",
+                            "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm"));
+        };
+    }
+
+    private static FamilyLayout bertLike(String prefix, String projection, PositionScheme positions) {
+        return new FamilyLayout(prefix, "embeddings.word_embeddings", "embeddings.position_embeddings",
+                "embeddings.token_type_embeddings", "embeddings.LayerNorm", projection, positions, BERT_LAYERS);
+    }
+}

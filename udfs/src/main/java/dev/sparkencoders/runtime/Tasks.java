@@ -1,0 +1,191 @@
+package dev.sparkencoders.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Embedding;
+import dev.sparkencoders.encoder.HeadKind;
+import dev.sparkencoders.encoder.SentencePooler;
+import dev.sparkencoders.text.TokenizedText;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@link BatchFunction}s of the tasks: what each task reads off the encoder and its head for every row,
+ * copied into Java arrays.
+ *
+ * <pre>{@code
+ * List<RowResult<float[]>> probabilities = runner.run(texts, model.tokenizer()::encode, Tasks.classProbabilities());
+ * }</pre>
+ */
+public final class Tasks {
+
+    private Tasks() {}
+
+    /** Sentence embeddings with the model's pooling and normalisation. */
+    public static BatchFunction<float[]> embeddings() {
+        return (model, batch, hidden, rows) ->
+                Arrays.asList(SentencePooler.pool(hidden, batch.mask(), model.pooling(), model.normalize()));
+    }
+
+    /**
+     * Class probabilities of a sequence-classification head: softmax, or a sigmoid per label when config.json
+     * declares {@code problem_type: multi_label_classification}. Also the cross-encoder score of a pair.
+     */
+    public static BatchFunction<float[]> classProbabilities() {
+        return (model, batch, hidden, rows) -> {
+            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden);
+                 NDArray probabilities = probabilities(logits, model.checkpoint().config().multiLabel(), -1)) {
+                return rowsOf(probabilities.toFloatArray(), rows.size());
+            }
+        };
+    }
+
+    /**
+     * A cross-encoder's score for a text pair: the sigmoid of the logit for a one-label head (as
+     * sentence-transformers' CrossEncoder), else the probability of the last label (the "entailment" / "relevant"
+     * label of two- and three-way heads) .
+     */
+    public static BatchFunction<Float> crossEncoderScores() {
+        return (model, batch, hidden, rows) -> {
+            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden)) {
+                int labels = (int) logits.getShape().get(1);
+                try (NDArray probabilities = probabilities(logits, labels == 1, -1)) {
+                    float[] flat = probabilities.toFloatArray();
+                    List<Float> scores = new ArrayList<>(rows.size());
+                    for (int r = 0; r < rows.size(); r++) {
+                        scores.add(flat[r * labels + labels - 1]);
+                    }
+                    return scores;
+                }
+            }
+        };
+    }
+
+    /** Probability that text B follows text A: BERT next-sentence or ALBERT sentence-order prediction. */
+    public static BatchFunction<Float> nextSentenceProbability() {
+        return (model, batch, hidden, rows) -> {
+            try (NDArray logits = model.head(HeadKind.NEXT_SENTENCE).apply(hidden);
+                 NDArray probabilities = logits.softmax(-1)) {
+                float[] flat = probabilities.toFloatArray();
+                List<Float> out = new ArrayList<>(rows.size());
+                for (int r = 0; r < rows.size(); r++) {
+                    out.add(flat[2 * r]);
+                }
+                return out;
+            }
+        };
+    }
+
+    /** Per-token label probabilities of a token-classification head, [tokens of the row][labels]. */
+    public static BatchFunction<float[][]> tokenProbabilities() {
+        return (model, batch, hidden, rows) -> {
+            try (NDArray logits = model.head(HeadKind.TOKEN_CLASSIFICATION).apply(hidden);
+                 NDArray probabilities = logits.softmax(-1)) {
+                return perToken(probabilities.toFloatArray(), rows, batch.width(), (int) logits.getShape().get(2));
+            }
+        };
+    }
+
+    /** ELECTRA replaced-token detection: per token, the probability that it was replaced. */
+    public static BatchFunction<float[]> replacedTokenProbabilities() {
+        return (model, batch, hidden, rows) -> {
+            try (NDArray logits = model.head(HeadKind.REPLACED_TOKEN).apply(hidden);
+                 NDArray probabilities = Activation.sigmoid(logits)) {
+                float[][][] perToken = perToken(probabilities.toFloatArray(), rows, batch.width(), 1).toArray(float[][][]::new);
+                List<float[]> out = new ArrayList<>(rows.size());
+                for (float[][] row : perToken) {
+                    float[] values = new float[row.length];
+                    for (int t = 0; t < row.length; t++) {
+                        values[t] = row[t][0];
+                    }
+                    out.add(values);
+                }
+                return out;
+            }
+        };
+    }
+
+    /**
+     * Fill-mask: for every mask token of a row, the {@code topK} vocabulary tokens, best first; rows without a mask
+     * token get an empty list.
+     */
+    public static BatchFunction<List<List<TokenScore>>> maskedPredictions(long maskId, int topK) {
+        return (model, batch, hidden, rows) -> {
+            List<long[]> positions = new ArrayList<>();
+            int width = batch.width();
+            List<Long> flat = new ArrayList<>();
+            for (int r = 0; r < rows.size(); r++) {
+                long[] ids = rows.get(r).ids();
+                List<Long> mine = new ArrayList<>();
+                for (int t = 0; t < ids.length; t++) {
+                    if (ids[t] == maskId) {
+                        mine.add((long) t);
+                        flat.add((long) r * width + t);
+                    }
+                }
+                positions.add(mine.stream().mapToLong(Long::longValue).toArray());
+            }
+            List<List<TokenScore>> perMask = new ArrayList<>();
+            if (!flat.isEmpty()) {
+                long h = hidden.getShape().get(2);
+                try (NDArray rowsOfHidden = hidden.reshape(-1, h);
+                     NDArray index = hidden.getManager().create(flat.stream().mapToLong(Long::longValue).toArray());
+                     NDArray selected = Embedding.embedding(index, rowsOfHidden, SparseFormat.DENSE).singletonOrThrow();
+                     NDArray logits = model.head(HeadKind.MASKED_LM).apply(selected);
+                     NDArray probabilities = logits.softmax(-1)) {
+                    NDList top = probabilities.topK(Math.min(topK, (int) probabilities.getShape().get(1)), -1, true, true);
+                    try (top) {
+                        float[] scores = top.get(0).toFloatArray();
+                        long[] ids = top.get(1).toLongArray();
+                        int k = scores.length / flat.size();
+                        for (int m = 0; m < flat.size(); m++) {
+                            List<TokenScore> best = new ArrayList<>(k);
+                            for (int j = 0; j < k; j++) {
+                                long id = ids[m * k + j];
+                                best.add(new TokenScore(id, model.tokenizer().decode(id), scores[m * k + j]));
+                            }
+                            perMask.add(best);
+                        }
+                    }
+                }
+            }
+            List<List<List<TokenScore>>> out = new ArrayList<>(rows.size());
+            int next = 0;
+            for (long[] p : positions) {
+                out.add(new ArrayList<>(perMask.subList(next, next + p.length)));
+                next += p.length;
+            }
+            return out;
+        };
+    }
+
+    private static NDArray probabilities(NDArray logits, boolean sigmoid, int axis) {
+        return sigmoid ? Activation.sigmoid(logits) : logits.softmax(axis);
+    }
+
+    private static List<float[]> rowsOf(float[] flat, int rows) {
+        int width = flat.length / rows;
+        List<float[]> out = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            out.add(Arrays.copyOfRange(flat, r * width, (r + 1) * width));
+        }
+        return out;
+    }
+
+    private static List<float[][]> perToken(float[] flat, List<TokenizedText> rows, int width, int labels) {
+        List<float[][]> out = new ArrayList<>(rows.size());
+        for (int r = 0; r < rows.size(); r++) {
+            float[][] tokens = new float[rows.get(r).length()][];
+            for (int t = 0; t < tokens.length; t++) {
+                int at = (r * width + t) * labels;
+                tokens[t] = Arrays.copyOfRange(flat, at, at + labels);
+            }
+            out.add(tokens);
+        }
+        return out;
+    }
+}

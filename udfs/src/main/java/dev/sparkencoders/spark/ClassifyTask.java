@@ -1,0 +1,69 @@
+package dev.sparkencoders.spark;
+
+import dev.sparkencoders.encoder.HeadKind;
+import dev.sparkencoders.runtime.BatchRunner;
+import dev.sparkencoders.runtime.EncoderModel;
+import dev.sparkencoders.runtime.RowResult;
+import dev.sparkencoders.runtime.Tasks;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import scala.collection.immutable.Map;
+import scala.jdk.javaapi.CollectionConverters;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * Sequence classification with the checkpoint's head and its {@code id2label}: {@code label} (the most probable
+ * label), {@code labels} (every label whose probability reaches the threshold, best first; for multi-label
+ * checkpoints the sigmoid of each label is compared, as HuggingFace's {@code multi_label_classification}) and
+ * {@code scores} (label to probability).
+ */
+public record ClassifyTask(int textIndex, List<String> labelNames, double threshold) implements TextTask {
+
+    @Override
+    public List<StructField> resultFields() {
+        return List.of(
+                DataTypes.createStructField("label", DataTypes.StringType, true),
+                DataTypes.createStructField("labels", DataTypes.createArrayType(DataTypes.StringType, false), true),
+                DataTypes.createStructField("scores",
+                        DataTypes.createMapType(DataTypes.StringType, DataTypes.FloatType, false), true));
+    }
+
+    @Override
+    public void validate(EncoderModel model) {
+        model.head(HeadKind.SEQUENCE_CLASSIFICATION);
+    }
+
+    @Override
+    public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
+        List<String> texts = rows.stream().map(r -> TextTask.text(r, textIndex)).toList();
+        return runner.run(texts, runner.model().tokenizer()::encode, Tasks.classProbabilities()).stream()
+                .map(r -> r.map(this::columns))
+                .toList();
+    }
+
+    private Object[] columns(float[] probabilities) {
+        Integer[] order = new Integer[probabilities.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
+        List<String> above = new ArrayList<>();
+        java.util.Map<String, Float> scores = new LinkedHashMap<>();
+        for (int i : order) {
+            if (probabilities[i] >= threshold) {
+                above.add(name(i));
+            }
+            scores.put(name(i), probabilities[i]);
+        }
+        Map<String, Float> scalaScores = Map.from(CollectionConverters.asScala(scores));
+        return new Object[] {name(order[0]), above.toArray(new String[0]), scalaScores};
+    }
+
+    private String name(int index) {
+        return index < labelNames.size() ? labelNames.get(index) : "LABEL_" + index;
+    }
+}
