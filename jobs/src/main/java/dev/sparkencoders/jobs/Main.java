@@ -18,7 +18,8 @@ public final class Main {
             "classify", TaskJob::classify,
             "pairs", TaskJob::pairs,
             "fill-mask", TaskJob::fillMask,
-            "import-model", ImportModelJob::new);
+            "import-model", ImportModelJob::new,
+            "sql", SqlJob::new);
 
     private Main() {}
 

@@ -8,6 +8,7 @@ import dev.sparkencoders.encoder.Pooling;
 import dev.sparkencoders.model.BundledModel;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.ModelFamily;
 import dev.sparkencoders.encoder.TransformerEncoder;
 import dev.sparkencoders.text.TextTokenizer;
 
@@ -41,7 +42,9 @@ public final class EncoderModel implements AutoCloseable {
     public static EncoderModel load(ModelSpec spec) {
         Path dir = spec.path() == null ? BundledModel.path() : Path.of(spec.path());
         Checkpoint checkpoint = Checkpoint.open(dir);
-        int positions = checkpoint.config().maxPositions();
+        // RoBERTa numbers positions from padding_idx + 1, so it has that many fewer usable positions.
+        int positions = checkpoint.config().maxPositions() - (checkpoint.config().family() == ModelFamily.ROBERTA
+                ? checkpoint.config().padTokenId() + 1 : 0);
         int maxLength = spec.maxLength() != null ? spec.maxLength()
                 : checkpoint.pooling().maxSeqLength() != null ? checkpoint.pooling().maxSeqLength() : positions;
         if (maxLength > positions) {

@@ -1,0 +1,44 @@
+package dev.sparkencoders.jobs;
+
+import dev.sparkencoders.runtime.ModelSpec;
+import dev.sparkencoders.spark.SqlFunctions;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code sql}: runs a Spark SQL query with the model's functions registered and writes its result like any other
+ * job. When {@code input.path} is set, the input is also available as the view {@code input}.
+ *
+ * <pre>
+ * ./spark-encoders sql --set query="SELECT similarity(embed('a'), embed('b')) AS close" --set output.path=out/
+ * </pre>
+ */
+final class SqlJob implements Job {
+
+    @Override
+    public void run(JobConfig config) {
+        String query = config.require(ConfigKey.QUERY);
+        SparkSession spark = SparkSessions.create("sql", config);
+        try {
+            OutputWriter output = OutputWriter.prepare(spark, config);
+            ModelSpec spec = Models.spec(config);
+            Models.validate(spec);
+            SqlFunctions.register(spark, spec);
+            if (config.get(ConfigKey.INPUT_PATH) != null) {
+                InputReader.read(spark, config).createOrReplaceTempView("input");
+            }
+            Dataset<Row> result;
+            try {
+                result = spark.sql(query);
+            } catch (Exception e) { // AnalysisException is a checked exception thrown from Scala
+                throw new JobConfigException("Cannot run query: " + e.getMessage().lines().findFirst().orElse("")
+                        + " (check the query)", e);
+            }
+            output.write(result);
+            System.err.println("sql: wrote " + output.path());
+        } finally {
+            spark.stop();
+        }
+    }
+}
