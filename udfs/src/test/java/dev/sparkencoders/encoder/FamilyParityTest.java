@@ -1,0 +1,177 @@
+package dev.sparkencoders.encoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.reference.Family;
+import dev.sparkencoders.reference.ScalarReference;
+import dev.sparkencoders.reference.SyntheticCheckpoint;
+import dev.sparkencoders.text.TokenizedText;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every family and every head it supports, on small synthetic checkpoints with HuggingFace names: the DJL encoder
+ * and heads, run on one length-mixed padded batch, against the independent scalar reference run on each sequence
+ * alone (within 1e-4).
+ */
+class FamilyParityTest {
+
+    private static final double TOLERANCE = 1e-4;
+    private static final int[] LENGTHS = {5, 17, 11, 2};
+
+    @TempDir
+    Path dir;
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Family family : Family.values()) {
+            for (dev.sparkencoders.reference.Head head : dev.sparkencoders.reference.Head.values()) {
+                if (head.supportedBy(family)) {
+                    cases.add(Arguments.of(family, head, SyntheticCheckpoint.Options.defaults()));
+                }
+            }
+        }
+        var shared = SyntheticCheckpoint.Options.defaults().withLayers(4).withHiddenGroups(2);
+        cases.add(Arguments.of(Family.ALBERT, dev.sparkencoders.reference.Head.PRETRAINING, shared));
+        var written = SyntheticCheckpoint.Options.defaults().withTiedDecoderWritten(true);
+        for (Family family : Family.values()) {
+            cases.add(Arguments.of(family, dev.sparkencoders.reference.Head.MASKED_LM, written));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("cases")
+    void matchesTheScalarReference(Family family, dev.sparkencoders.reference.Head head,
+                                   SyntheticCheckpoint.Options options) throws IOException {
+        Path checkpointDir = dir.resolve(family + "-" + head);
+        SyntheticCheckpoint synthetic = SyntheticCheckpoint.write(checkpointDir, family, head, 7, options);
+        ScalarReference reference = new ScalarReference(synthetic);
+        Checkpoint checkpoint = Checkpoint.open(checkpointDir);
+        List<TokenizedText> rows = sequences(synthetic);
+
+        try (TransformerEncoder encoder = TransformerEncoder.load(checkpoint);
+             NDManager scope = encoder.newBatchManager()) {
+            PaddedBatch batch = PaddedBatch.of(scope, rows, encoder.padTokenId());
+            NDArray hidden = encoder.lastHiddenState(batch);
+            int width = batch.width();
+            assertClose("last hidden state", perToken(hidden.toFloatArray(), rows, width, synthetic.hiddenSize()),
+                    rows, reference::lastHiddenState);
+
+            switch (head) {
+                case BASE -> { }
+                case SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION -> assertSequence(
+                        HeadKind.SEQUENCE_CLASSIFICATION, encoder, checkpoint, hidden, rows, reference::sequenceLogits);
+                case NSP -> assertSequence(HeadKind.NEXT_SENTENCE, encoder, checkpoint, hidden, rows,
+                        reference::nspLogits);
+                case TOKEN_CLASSIFICATION -> assertTokens(HeadKind.TOKEN_CLASSIFICATION, encoder, checkpoint, hidden,
+                        rows, width, reference::tokenLogits);
+                case MASKED_LM -> assertTokens(HeadKind.MASKED_LM, encoder, checkpoint, hidden, rows, width,
+                        reference::mlmLogits);
+                case PRETRAINING -> {
+                    assertTokens(HeadKind.MASKED_LM, encoder, checkpoint, hidden, rows, width, reference::mlmLogits);
+                    assertSequence(HeadKind.NEXT_SENTENCE, encoder, checkpoint, hidden, rows,
+                            family == Family.ALBERT ? reference::sopLogits : reference::nspLogits);
+                }
+                case RTD -> {
+                    NDArray logits = HeadLoader.load(HeadKind.REPLACED_TOKEN, encoder, checkpoint).apply(hidden);
+                    assertClose("replaced-token logits", perToken(logits.toFloatArray(), rows, width, 1), rows,
+                            (ids, types) -> Arrays.stream(reference.rtdLogits(ids, types))
+                                    .mapToObj(v -> new double[] {v}).toArray(double[][]::new));
+                }
+            }
+        }
+    }
+
+    /** Random ids between the special tokens, segment 1 for the second half where the family has segments. */
+    private static List<TokenizedText> sequences(SyntheticCheckpoint synthetic) {
+        var spec = synthetic.tokenizer();
+        Random random = new Random(11);
+        List<TokenizedText> rows = new ArrayList<>();
+        for (int length : LENGTHS) {
+            long[] ids = new long[length];
+            long[] types = new long[length];
+            ids[0] = spec.clsId();
+            ids[length - 1] = spec.sepId();
+            for (int t = 1; t < length - 1; t++) {
+                ids[t] = 5 + random.nextInt(synthetic.vocabSize() - 5);
+            }
+            for (int t = length / 2; t < length && synthetic.typeVocabSize() > 1; t++) {
+                types[t] = 1;
+            }
+            rows.add(new TokenizedText(ids, types, false));
+        }
+        return rows;
+    }
+
+    private interface SequenceReference {
+        double[] apply(long[] ids, long[] types);
+    }
+
+    private interface TokenReference {
+        double[][] apply(long[] ids, long[] types);
+    }
+
+    private static void assertSequence(HeadKind kind, TransformerEncoder encoder, Checkpoint checkpoint, NDArray hidden,
+                                       List<TokenizedText> rows, SequenceReference reference) {
+        NDArray logits = HeadLoader.load(kind, encoder, checkpoint).apply(hidden);
+        int outputs = (int) logits.getShape().get(1);
+        float[] flat = logits.toFloatArray();
+        for (int r = 0; r < rows.size(); r++) {
+            double[] expected = reference.apply(rows.get(r).ids(), rows.get(r).typeIds());
+            assertEquals(expected.length, outputs);
+            for (int i = 0; i < outputs; i++) {
+                assertTrue(Math.abs(expected[i] - flat[r * outputs + i]) <= TOLERANCE,
+                        kind + " row " + r + " output " + i + ": " + flat[r * outputs + i] + " vs " + expected[i]);
+            }
+        }
+    }
+
+    private static void assertTokens(HeadKind kind, TransformerEncoder encoder, Checkpoint checkpoint, NDArray hidden,
+                                     List<TokenizedText> rows, int width, TokenReference reference) {
+        NDArray logits = HeadLoader.load(kind, encoder, checkpoint).apply(hidden);
+        int outputs = (int) logits.getShape().get(2);
+        assertClose(kind.name(), perToken(logits.toFloatArray(), rows, width, outputs), rows, reference);
+    }
+
+    private static void assertClose(String what, float[][][] actual, List<TokenizedText> rows, TokenReference reference) {
+        double worst = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            double[][] expected = reference.apply(rows.get(r).ids(), rows.get(r).typeIds());
+            assertEquals(expected.length, actual[r].length, what + " tokens of row " + r);
+            for (int t = 0; t < expected.length; t++) {
+                assertEquals(expected[t].length, actual[r][t].length, what + " width");
+                for (int i = 0; i < expected[t].length; i++) {
+                    worst = Math.max(worst, Math.abs(expected[t][i] - actual[r][t][i]));
+                }
+            }
+        }
+        assertTrue(worst <= TOLERANCE, what + ": largest difference from the scalar reference " + worst);
+    }
+
+    private static float[][][] perToken(float[] flat, List<TokenizedText> rows, int width, int size) {
+        float[][][] out = new float[rows.size()][][];
+        for (int r = 0; r < rows.size(); r++) {
+            out[r] = new float[rows.get(r).length()][];
+            for (int t = 0; t < out[r].length; t++) {
+                int at = (r * width + t) * size;
+                out[r][t] = Arrays.copyOfRange(flat, at, at + size);
+            }
+        }
+        return out;
+    }
+}
