@@ -1,0 +1,185 @@
+package dev.sparkencoders.jobs;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonObject;
+import dev.sparkencoders.reference.Family;
+import dev.sparkencoders.reference.Head;
+import dev.sparkencoders.reference.ScalarReference;
+import dev.sparkencoders.reference.SyntheticCheckpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The classify and pairs jobs end to end on synthetic checkpoints, their outputs checked against the scalar
+ * reference run on the same token ids (tokenized here with DJL's tokenizer directly).
+ */
+class HeadJobsTest {
+
+    private static final List<String> TEXTS = List.of("the cat sat on the mat", "a dog is running in the park",
+            "the cat is on the mat and the dog is in the park", "");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void classifyGivesTheHeadsSoftmaxUnderId2Label() throws IOException {
+        SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve("m"), Family.BERT,
+                Head.SEQUENCE_CLASSIFICATION, 3);
+        List<JsonObject> rows = runOverTexts("classify", model, List.of());
+        ScalarReference reference = new ScalarReference(model);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            Encoding e = tokenize(model, TEXTS.get(i), null);
+            double[] expected = softmax(reference.sequenceLogits(e.getIds(), e.getTypeIds()));
+            Map<String, Double> scores = scores(rows.get(i));
+            for (int c = 0; c < expected.length; c++) {
+                assertEquals(expected[c], scores.get(model.id2label()[c]), 1e-4, "row " + i + " label " + c);
+            }
+            String best = scores.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            assertEquals(best, rows.get(i).get("label").getAsString());
+            assertEquals(3, rows.get(i).getAsJsonArray("labels").size(), "threshold 0 lists every label");
+        }
+    }
+
+    @Test
+    void multiLabelCheckpointsUseASigmoidPerLabelAndTheThreshold() throws IOException {
+        SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve("m"), Family.ROBERTA,
+                Head.MULTI_LABEL_CLASSIFICATION, 5);
+        List<JsonObject> rows = runOverTexts("classify", model, List.of());
+        ScalarReference reference = new ScalarReference(model);
+        for (int i = 0; i < TEXTS.size(); i++) {
+            Encoding e = tokenize(model, TEXTS.get(i), null);
+            double[] logits = reference.sequenceLogits(e.getIds(), e.getTypeIds());
+            List<String> above = new ArrayList<>();
+            for (int c = 0; c < logits.length; c++) {
+                double p = 1 / (1 + Math.exp(-logits[c]));
+                assertEquals(p, scores(rows.get(i)).get(model.id2label()[c]), 1e-4);
+                if (p >= 0.5) {
+                    above.add(model.id2label()[c]);
+                }
+            }
+            List<String> listed = new ArrayList<>();
+            rows.get(i).getAsJsonArray("labels").forEach(l -> listed.add(l.getAsString()));
+            assertEquals(above.stream().sorted().toList(), listed.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void pairsPicksNextSentencePredictionForBertAndSentenceOrderForAlbert() throws IOException {
+        for (Family family : List.of(Family.BERT, Family.ALBERT)) {
+            SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve(family.name()), family,
+                    family == Family.BERT ? Head.NSP : Head.PRETRAINING, 9);
+            ScalarReference reference = new ScalarReference(model);
+            List<JsonObject> rows = runOverPairs(model, "auto", family.name());
+            for (int i = 0; i < rows.size(); i++) {
+                Encoding e = tokenize(model, TEXTS.get(i), TEXTS.get((i + 1) % TEXTS.size()));
+                double[] logits = family == Family.BERT ? reference.nspLogits(e.getIds(), e.getTypeIds())
+                        : reference.sopLogits(e.getIds(), e.getTypeIds());
+                assertEquals(softmax(logits)[0], rows.get(i).get("score").getAsDouble(), 1e-4, family + " row " + i);
+            }
+        }
+    }
+
+    @Test
+    void pairsScoresACrossEncoderWithTheProbabilityOfItsLastLabel() throws IOException {
+        SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve("ce"), Family.ELECTRA,
+                Head.SEQUENCE_CLASSIFICATION, 13);
+        ScalarReference reference = new ScalarReference(model);
+        List<JsonObject> rows = runOverPairs(model, "auto", "ce");
+        for (int i = 0; i < rows.size(); i++) {
+            Encoding e = tokenize(model, TEXTS.get(i), TEXTS.get((i + 1) % TEXTS.size()));
+            double[] p = softmax(reference.sequenceLogits(e.getIds(), e.getTypeIds()));
+            assertEquals(p[p.length - 1], rows.get(i).get("score").getAsDouble(), 1e-4);
+        }
+    }
+
+    private List<JsonObject> runOverTexts(String job, SyntheticCheckpoint model, List<String> extra) throws IOException {
+        Path input = dir.resolve(job + "-in.json");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < TEXTS.size(); i++) {
+            lines.add("{\"id\":" + i + ",\"text\":\"" + TEXTS.get(i) + "\"}");
+        }
+        Files.write(input, lines);
+        return run(job, model, input, extra);
+    }
+
+    private List<JsonObject> runOverPairs(SyntheticCheckpoint model, String mode, String name) throws IOException {
+        Path input = dir.resolve(name + "-pairs.json");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < TEXTS.size(); i++) {
+            lines.add("{\"text_a\":\"" + TEXTS.get(i) + "\",\"text_b\":\"" + TEXTS.get((i + 1) % TEXTS.size()) + "\"}");
+        }
+        Files.write(input, lines);
+        return run("pairs", model, input, List.of("pairs.mode=" + mode));
+    }
+
+    private List<JsonObject> run(String job, SyntheticCheckpoint model, Path input, List<String> extra) throws IOException {
+        Path modelDir = modelDir(model);
+        Path output = dir.resolve("out-" + System.nanoTime());
+        List<String> args = new ArrayList<>(List.of(job, "--set", "model.path=" + modelDir, "--set", "input.path=" + input,
+                "--set", "input.format=json", "--set", "output.path=" + output, "--set", "output.format=json",
+                "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false"));
+        extra.forEach(e -> args.addAll(List.of("--set", e)));
+        JobRunner.Outcome outcome = JobRunner.run(args.toArray(String[]::new));
+        assertEquals(0, outcome.code(), outcome.stderr());
+        List<JsonObject> rows = JobRunner.jsonRows(output);
+        assertEquals(TEXTS.size(), rows.size());
+        rows.forEach(r -> assertTrue(!r.has("error"), "no row fails: " + r));
+        return rows;
+    }
+
+    /** Where {@link SyntheticCheckpoint#write} put the checkpoint (each test writes one per directory). */
+    private final Map<SyntheticCheckpoint, Path> written = new java.util.IdentityHashMap<>();
+
+    private Path modelDir(SyntheticCheckpoint model) throws IOException {
+        Path modelDir = written.get(model);
+        if (modelDir == null) {
+            modelDir = dir.resolve("model-" + written.size());
+            model.save(modelDir);
+            written.put(model, modelDir);
+        }
+        return modelDir;
+    }
+
+    private Encoding tokenize(SyntheticCheckpoint model, String a, String b) throws IOException {
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(modelDir(model).resolve("tokenizer.json"))
+                .optMaxLength(64).optTruncation(true).optPadding(false).build()) {
+            return b == null ? tokenizer.encode(a) : tokenizer.encode(a, b);
+        }
+    }
+
+    private static Map<String, Double> scores(JsonObject row) {
+        Map<String, Double> out = new TreeMap<>();
+        row.getAsJsonObject("scores").entrySet().forEach(e -> out.put(e.getKey(), e.getValue().getAsDouble()));
+        return out;
+    }
+
+    private static double[] softmax(double[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double l : logits) {
+            max = Math.max(max, l);
+        }
+        double sum = 0;
+        double[] out = new double[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = Math.exp(logits[i] - max);
+            sum += out[i];
+        }
+        for (int i = 0; i < out.length; i++) {
+            out[i] /= sum;
+        }
+        return out;
+    }
+}
