@@ -11,19 +11,31 @@ import org.apache.spark.sql.types.StructType;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 
-/** Writes a job's result rows and its run report, checking the output settings before any work starts. */
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Writes a job's result rows and its run report, checking the output settings before any work starts. With
+ * {@code output.partition-by} the output is partitioned and an overwrite replaces only the partitions this run
+ * writes (Spark's dynamic partition overwrite), so a nightly rerun replaces exactly its own day.
+ */
 final class OutputWriter {
 
     private final String path;
     private final String format;
     private final SaveMode mode;
+    private final String partitionColumn;
+    private final String partitionValue;
 
-    private OutputWriter(String path, String format, SaveMode mode) {
+    private OutputWriter(String path, String format, SaveMode mode, String partitionColumn, String partitionValue) {
         this.path = path;
         this.format = format;
         this.mode = mode;
+        this.partitionColumn = partitionColumn;
+        this.partitionValue = partitionValue;
     }
 
     /** Validates the output settings, and that the path is free unless overwriting, before the job runs. */
@@ -43,7 +55,23 @@ final class OutputWriter {
             throw new JobConfigException("Cannot write output to " + path + ": the path already exists (choose a new"
                     + " output.path or set output.mode=overwrite)");
         }
-        return new OutputWriter(path, format, mode);
+        String partitionColumn = config.get(ConfigKey.OUTPUT_PARTITION_BY);
+        if (partitionColumn != null) {
+            spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
+        }
+        return new OutputWriter(path, format, mode, partitionColumn, config.get(ConfigKey.OUTPUT_PARTITION_VALUE));
+    }
+
+    /** Adds the partition column with this run's value when the input does not have it. */
+    Dataset<Row> withPartitionColumn(Dataset<Row> input) {
+        if (partitionColumn == null || Arrays.asList(input.columns()).contains(partitionColumn)) {
+            return input;
+        }
+        if (partitionValue == null) {
+            throw new JobConfigException("Cannot partition the output by '" + partitionColumn + "': the input has no"
+                    + " such column (set output.partition-value to this run's value, e.g. the run date)");
+        }
+        return input.withColumn(partitionColumn, lit(partitionValue));
     }
 
     String path() {
@@ -51,15 +79,22 @@ final class OutputWriter {
     }
 
     void write(Dataset<Row> rows) {
-        rows.write().mode(mode).format(format).save(path);
+        var writer = rows.write().mode(mode).format(format);
+        if (partitionColumn != null) {
+            writer = writer.partitionBy(partitionColumn);
+        }
+        writer.save(path);
     }
 
     /**
-     * Reads the written output back with the schema it was written with (JSON leaves out null fields, so
-     * inference could miss a column), for counts that reflect what is really on disk.
+     * Reads this run's output back with the schema it was written with (JSON leaves out null fields, so inference
+     * could miss a column), for counts that reflect what is really on disk. A partitioned run reads its own
+     * partition only.
      */
     Dataset<Row> readBack(SparkSession spark, StructType schema) {
-        return spark.read().schema(schema).format(format).load(path);
+        Dataset<Row> all = spark.read().schema(schema).format(format).load(path);
+        return partitionColumn != null && partitionValue != null
+                ? all.filter(col(partitionColumn).equalTo(lit(partitionValue))) : all;
     }
 
     void writeReport(SparkSession spark, String json) {

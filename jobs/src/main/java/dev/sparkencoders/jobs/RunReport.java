@@ -7,10 +7,12 @@ import java.util.Map;
 
 /**
  * The {@code _run_report.json} written next to a job's output: row counts read back from the output, truncations,
- * tokens, model loads, timing and the resolved configuration (secrets masked).
+ * tokens, model loads, executors, timing, the model and its weights' SHA-256, and the resolved configuration
+ * (secrets masked).
  */
 record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, long rowsTruncated, long tokens,
-                 long modelLoads, double seconds, String model, Map<String, String> config) {
+                 long modelLoads, int executors, double seconds, String model, String weightsSha256,
+                 Map<String, String> config) {
 
     String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -21,10 +23,12 @@ record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, long ro
         m.put("rows_truncated", rowsTruncated);
         m.put("tokens", tokens);
         m.put("model_loads", modelLoads);
+        m.put("executors", executors);
         m.put("seconds", Math.round(seconds * 1000) / 1000.0);
         m.put("rows_per_second", seconds > 0 ? Math.round(rowsOut / seconds * 10) / 10.0 : null);
         m.put("tokens_per_second", seconds > 0 ? Math.round(tokens / seconds * 10) / 10.0 : null);
         m.put("model", model);
+        m.put("weights_sha256", weightsSha256);
         m.put("config", config);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m);
     }

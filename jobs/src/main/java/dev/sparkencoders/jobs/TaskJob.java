@@ -1,6 +1,7 @@
 package dev.sparkencoders.jobs;
 
 import dev.sparkencoders.encoder.HeadKind;
+import dev.sparkencoders.model.BundledModel;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ErrorMode;
@@ -19,6 +20,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+
 
 import static org.apache.spark.sql.functions.col;
 
@@ -47,7 +51,14 @@ final class TaskJob implements Job {
     }
 
     static TaskJob embed() {
-        return new TaskJob("embed", (config, input, model) -> new EmbedTask(textColumn(config, input)));
+        return new TaskJob("embed", (config, input, model) -> {
+            try {
+                return new EmbedTask(textColumn(config, input),
+                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)));
+            } catch (IllegalArgumentException e) {
+                throw new JobConfigException(e.getMessage(), e);
+            }
+        });
     }
 
     static TaskJob classify() {
@@ -131,19 +142,34 @@ final class TaskJob implements Job {
             throw new JobConfigException(e.getMessage(), e);
         }
 
+        String modelId = spec.path() == null ? BundledModel.ID : model.checkpoint().dir().toString();
+        String weightsSha256 = model.checkpoint().weightsSha256();
         TaskCounters counters = TaskCounters.register(spark);
         Dataset<Row> results = input.mapPartitions(
                 new TaskPartitionFunction(spec, task, budget, chunkRows, errors, counters),
                 Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));
+        // Parquet keeps column metadata in the file footer: every result column names the model and its weights.
+        Metadata provenance = new MetadataBuilder().putString("spark_encoders.model", modelId)
+                .putString("spark_encoders.weights_sha256", weightsSha256).build();
+        for (var field : task.resultFields()) {
+            results = results.withMetadata(field.name(), provenance);
+        }
+        results = output.withPartitionColumn(results);
         output.write(results);
 
         Dataset<Row> written = output.readBack(spark, results.schema());
         RunReport report = new RunReport(name, input.count(), written.count(),
                 written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
                 counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
-                (System.nanoTime() - start) / 1e9, model.checkpoint().dir().toString(), config.masked());
+                executors(spark), (System.nanoTime() - start) / 1e9, modelId, weightsSha256, config.masked());
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());
+    }
+
+    /** Executors that ran tasks: the driver itself in local mode, else every executor but the driver. */
+    private static int executors(SparkSession spark) {
+        int all = spark.sparkContext().statusTracker().getExecutorInfos().length;
+        return spark.sparkContext().isLocal() ? 1 : Math.max(0, all - 1);
     }
 
     private static ErrorMode parseErrors(JobConfig config) {

@@ -1,7 +1,12 @@
 package dev.sparkencoders.model;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * A HuggingFace checkpoint directory: {@code config.json}, {@code tokenizer.json}, {@code model.safetensors} and,
@@ -17,6 +22,20 @@ public record Checkpoint(Path dir, ModelConfig config, Path tokenizerFile, Path 
     public static final String CONFIG = "config.json";
     public static final String TOKENIZER = "tokenizer.json";
     public static final String WEIGHTS = "model.safetensors";
+
+    /** The SHA-256 of model.safetensors in hex, which identifies the exact weights a run used. */
+    public String weightsSha256() {
+        try (InputStream in = Files.newInputStream(weightsFile)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new CheckpointException("Cannot hash " + weightsFile + ": " + e.getMessage(), e);
+        }
+    }
 
     public static Checkpoint open(Path dir) {
         if (!Files.isDirectory(dir)) {

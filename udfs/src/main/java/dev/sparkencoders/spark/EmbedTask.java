@@ -4,21 +4,52 @@ import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.RowResult;
 import dev.sparkencoders.runtime.Tasks;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 import java.util.List;
 
-/** {@code embedding array<float>}: the sentence embedding of the text column. */
-public record EmbedTask(int textIndex) implements TextTask {
+/**
+ * {@code embedding}: the sentence embedding of the text column, as {@code array<float>} or as a Spark ML vector
+ * ({@link VectorType#VECTOR}) ready for MLlib estimators.
+ */
+public record EmbedTask(int textIndex, VectorType vectorType) implements TextTask {
 
     public static final String EMBEDDING_COL = "embedding";
 
+    /** How the embedding column is typed. */
+    public enum VectorType {
+        /** {@code array<float>} (the default; compact, readable by any Parquet reader). */
+        ARRAY,
+        /** Spark ML {@code Vector} (dense, double precision), for MLlib stages. */
+        VECTOR;
+
+        public static VectorType parse(String name) {
+            try {
+                return valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("Cannot use output.vector-type=" + name
+                        + ": unknown type (use array or vector)");
+            }
+        }
+    }
+
     @Override
     public List<StructField> resultFields() {
-        return List.of(DataTypes.createStructField(EMBEDDING_COL,
-                DataTypes.createArrayType(DataTypes.FloatType, false), true));
+        return List.of(DataTypes.createStructField(EMBEDDING_COL, vectorType == VectorType.VECTOR ? new VectorUDT()
+                : DataTypes.createArrayType(DataTypes.FloatType, false), true));
+    }
+
+    private static Vector vector(float[] values) {
+        double[] doubles = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            doubles[i] = values[i];
+        }
+        return Vectors.dense(doubles);
     }
 
     @Override
@@ -30,7 +61,7 @@ public record EmbedTask(int textIndex) implements TextTask {
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
         List<String> texts = rows.stream().map(r -> TextTask.text(r, textIndex)).toList();
         return runner.run(texts, runner.model().tokenizer()::encode, Tasks.embeddings()).stream()
-                .map(r -> r.map(v -> new Object[] {v}))
+                .map(r -> r.map(v -> new Object[] {vectorType == VectorType.VECTOR ? vector(v) : v}))
                 .toList();
     }
 }

@@ -6,7 +6,9 @@ import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.runtime.RowFailedException;
 import dev.sparkencoders.runtime.RowResult;
+import dev.sparkencoders.runtime.ThreadSettings;
 import dev.sparkencoders.text.TokenBudget;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -61,7 +63,11 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
 
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
+        TaskContext context = TaskContext.get();
         BatchRunner runner = new BatchRunner(ModelCache.get(spec, () -> counters.modelLoads().add(1)), budget);
+        if (context != null) {
+            ThreadSettings.forTask(context.cpus());
+        }
         int resultColumns = task.resultFields().size();
         return new Iterator<>() {
             private Iterator<Row> chunk = List.<Row>of().iterator();
