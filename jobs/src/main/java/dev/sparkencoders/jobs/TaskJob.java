@@ -124,6 +124,7 @@ final class TaskJob implements Job {
 
     private void run(SparkSession spark, JobConfig config) {
         long start = System.nanoTime();
+        splitInputForInference(spark, config);
         Dataset<Row> input = InputReader.read(spark, config);
         TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
                 config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
@@ -155,7 +156,9 @@ final class TaskJob implements Job {
             results = results.withMetadata(field.name(), provenance);
         }
         results = output.withPartitionColumn(results);
-        output.write(results);
+        try (ProgressReporter progress = ProgressReporter.start(spark, name, counters)) {
+            output.write(results);
+        }
 
         Dataset<Row> written = output.readBack(spark, results.schema());
         RunReport report = new RunReport(name, input.count(), written.count(),
@@ -165,6 +168,23 @@ final class TaskJob implements Job {
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());
     }
+
+    /**
+     * Spark reads files in splits of up to 128 MB and never splits a file below 4 MB, sizes made for scans: a
+     * 1 MB text file is hours of encoder work in one task on one core. Unless the user set them, splits are capped
+     * at {@value #SPLIT_BYTES} bytes and small files are split across the cores too.
+     */
+    private static void splitInputForInference(SparkSession spark, JobConfig config) {
+        var settings = config.sparkSettings();
+        if (!settings.containsKey("spark.sql.files.maxPartitionBytes")) {
+            spark.conf().set("spark.sql.files.maxPartitionBytes", SPLIT_BYTES);
+        }
+        if (!settings.containsKey("spark.sql.files.openCostInBytes")) {
+            spark.conf().set("spark.sql.files.openCostInBytes", 64 * 1024);
+        }
+    }
+
+    static final long SPLIT_BYTES = 4L << 20;
 
     /** Executors that ran tasks: the driver itself in local mode, else every executor but the driver. */
     private static int executors(SparkSession spark) {

@@ -109,6 +109,7 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
             truncated += result.truncated() ? 1 : 0;
             out.add(append(rows.get(i), result.ok() ? result.value() : new Object[resultColumns], result.error()));
         }
+        counters.rows().add(rows.size());
         counters.tokens().add(tokens);
         counters.rowsTruncated().add(truncated);
         return out.iterator();
