@@ -2,30 +2,45 @@ package dev.sparkencoders.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import dev.sparkencoders.model.CheckpointException;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 
 /**
  * A HuggingFace fast tokenizer (tokenizer.json, through DJL's binding) that never pads and truncates to a
- * maximum length, reporting which rows it truncated. Thread-safe.
+ * maximum length, reporting which rows it truncated. Every token carries its character span and word id
+ * (see {@link TokenizedText}). Thread-safe.
+ *
+ * <p>{@link #encode(String)} and {@link #encodePair} let the tokenizer truncate (keep the head; longest-first for
+ * pairs). {@link #encode(String, TruncationStrategy, int)} and {@link #windows} tokenize the whole text with a
+ * second, non-truncating tokenizer instance (built on first use) and cut the content tokens themselves, keeping
+ * whatever special tokens the tokenizer's post-processor puts around a single text.
  *
  * <pre>{@code
- * try (TextTokenizer tokenizer = TextTokenizer.load(dir.resolve("tokenizer.json"), 256)) {
+ * try (TextTokenizer tokenizer = TextTokenizer.load(dir.resolve("tokenizer.json"), 512)) {
  *     TokenizedText single = tokenizer.encode("A man is playing a guitar.");
  *     TokenizedText pair = tokenizer.encodePair("Where is it?", "It is here.");
+ *     TokenizedText headTail = tokenizer.encode(longText, TruncationStrategy.HEAD_TAIL, 128);
+ *     List<TokenWindow> windows = tokenizer.windows(longText, 128);   // 128 tokens of overlap
  * }
  * }</pre>
  */
 public final class TextTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
+    private final Path tokenizerJson;
     private final int maxLength;
+    private HuggingFaceTokenizer untruncated;
+    private boolean closed;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, int maxLength) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Path tokenizerJson, int maxLength) {
         this.tokenizer = tokenizer;
+        this.tokenizerJson = tokenizerJson;
         this.maxLength = maxLength;
     }
 
@@ -35,14 +50,21 @@ public final class TextTokenizer implements AutoCloseable {
             throw new IllegalArgumentException("Cannot load tokenizer: max length " + maxLength
                     + " leaves no room for the special tokens (use at least 2)");
         }
+        return new TextTokenizer(build(tokenizerJson, maxLength, true), tokenizerJson, maxLength);
+    }
+
+    private static HuggingFaceTokenizer build(Path tokenizerJson, int maxLength, boolean truncate) {
         try {
-            HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
+            HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)
-                    .optMaxLength(maxLength)
-                    .optTruncation(true)
-                    .optPadding(false)
-                    .build();
-            return new TextTokenizer(tokenizer, maxLength);
+                    .optTruncation(truncate)
+                    .optPadding(false);
+            if (truncate) {
+                // DJL lowers a max length above its "modelMaxLength" option (512 unless set) to 512, logging only a warning.
+                builder.optMaxLength(maxLength);
+                builder.configure(Map.of("modelMaxLength", maxLength));
+            }
+            return builder.build();
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException("Cannot load tokenizer " + tokenizerJson + ": " + e.getMessage()
                     + " (it must be a HuggingFace fast-tokenizer tokenizer.json)", e);
@@ -53,17 +75,102 @@ public final class TextTokenizer implements AutoCloseable {
         return maxLength;
     }
 
+    /** How many tokens of a single text fit in one row next to the special tokens the tokenizer adds. */
+    public int maxContentTokens() {
+        return maxLength - document("").specialCount();
+    }
+
+    /** Encodes a single text, keeping its first tokens when it is too long. */
     public TokenizedText encode(String text) {
-        return of(tokenizer.encode(text));
+        requireText(text);
+        Encoding encoding = tokenizer.encode(text);
+        return of(encoding, text, null, encoding.exceedMaxLength());
     }
 
-    /** Encodes a text pair with segment ids 0 for the first text and 1 for the second. */
+    /** Encodes a text pair with segment ids 0 for the first text and 1 for the second (longest-first truncation). */
     public TokenizedText encodePair(String first, String second) {
-        return of(tokenizer.encode(first, second));
+        requireText(first);
+        requireText(second);
+        Encoding encoding = tokenizer.encode(first, second);
+        return of(encoding, first, second, encoding.exceedMaxLength());
     }
 
-    private static TokenizedText of(Encoding encoding) {
-        return new TokenizedText(encoding.getIds(), encoding.getTypeIds(), encoding.exceedMaxLength());
+    /** Encodes a single text cut by {@code strategy}, with {@link TruncationStrategy#DEFAULT_HEAD_TOKENS}. */
+    public TokenizedText encode(String text, TruncationStrategy strategy) {
+        return encode(text, strategy, TruncationStrategy.DEFAULT_HEAD_TOKENS);
+    }
+
+    /**
+     * Encodes a single text and, when its content tokens do not fit next to the special tokens, cuts them by
+     * {@code strategy}; {@code headTokens} is used by {@link TruncationStrategy#HEAD_TAIL} only and is capped at the
+     * room available. A text that fits comes back whole with {@code truncated} false.
+     */
+    public TokenizedText encode(String text, TruncationStrategy strategy, int headTokens) {
+        if (strategy == null || headTokens < 0) {
+            throw new IllegalArgumentException("Cannot encode text: truncation " + strategy + " with " + headTokens
+                    + " head tokens (give a strategy and a head count of 0 or more)");
+        }
+        return document(text).fit(strategy, headTokens, maxLength);
+    }
+
+    /**
+     * Cuts a single text into windows of {@link #maxLength()} tokens, special tokens included, whose content tokens
+     * overlap by {@code stride} tokens (HuggingFace's meaning of stride); the last window holds what is left and may
+     * be shorter. A text that fits gives exactly one window. Windows are not flagged {@code truncated}: together they
+     * hold every token.
+     */
+    public List<TokenWindow> windows(String text, int stride) {
+        return document(text).windows(maxLength, stride);
+    }
+
+    private DocumentTokens document(String text) {
+        requireText(text);
+        return DocumentTokens.of(of(untruncated().encode(text), text, null, false));
+    }
+
+    private synchronized HuggingFaceTokenizer untruncated() {
+        if (closed) {
+            throw new IllegalStateException("Cannot encode text: the tokenizer " + tokenizerJson
+                    + " is closed (load it again)");
+        }
+        if (untruncated == null) {
+            untruncated = build(tokenizerJson, maxLength, false);
+        }
+        return untruncated;
+    }
+
+    private static void requireText(String text) {
+        if (text == null) {
+            throw new IllegalArgumentException("Cannot encode text: it is null (filter or replace null rows first)");
+        }
+    }
+
+    private static TokenizedText of(Encoding encoding, String first, String second, boolean truncated) {
+        long[] ids = encoding.getIds();
+        long[] words = encoding.getWordIds();
+        long[] sequences = encoding.getSequenceIds();
+        long[] mask = encoding.getSpecialTokenMask();
+        CharSpan[] spans = encoding.getCharTokenSpans();
+        Utf16Offsets firstOffsets = Utf16Offsets.of(first);
+        Utf16Offsets secondOffsets = second == null ? null : Utf16Offsets.of(second);
+        int n = ids.length;
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        int[] wordIds = new int[n];
+        boolean[] special = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            special[i] = mask[i] != 0;
+            wordIds[i] = special[i] ? -1 : (int) words[i];
+            Utf16Offsets offsets = sequences[i] == 1 ? secondOffsets : sequences[i] == 0 ? firstOffsets : null;
+            if (special[i] || spans[i] == null || offsets == null) {
+                starts[i] = -1;
+                ends[i] = -1;
+            } else {
+                starts[i] = offsets.toUtf16(spans[i].getStart());
+                ends[i] = offsets.toUtf16(spans[i].getEnd());
+            }
+        }
+        return new TokenizedText(ids, encoding.getTypeIds(), starts, ends, wordIds, special, truncated);
     }
 
     /** The surface form of one vocabulary id (a sub-word keeps its "##" or "Ġ" marker as the tokenizer decodes it). */
@@ -83,7 +190,11 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         tokenizer.close();
+        if (untruncated != null) {
+            untruncated.close();
+        }
     }
 }
