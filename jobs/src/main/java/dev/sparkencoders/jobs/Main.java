@@ -18,6 +18,7 @@ public final class Main {
             "classify", TaskJob::classify,
             "pairs", TaskJob::pairs,
             "fill-mask", TaskJob::fillMask,
+            "ner", TaskJob::ner,
             "import-model", ImportModelJob::new,
             "sql", SqlJob::new);
 

@@ -10,12 +10,16 @@ import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.ClassifyTask;
 import dev.sparkencoders.spark.EmbedTask;
 import dev.sparkencoders.spark.FillMaskTask;
+import dev.sparkencoders.spark.LongTextPolicy;
+import dev.sparkencoders.spark.NerTask;
 import dev.sparkencoders.spark.PairMode;
 import dev.sparkencoders.spark.PairsTask;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TextTask;
+import dev.sparkencoders.text.AggregationStrategy;
 import dev.sparkencoders.text.TokenBudget;
+import dev.sparkencoders.text.TruncationStrategy;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -54,7 +58,7 @@ final class TaskJob implements Job {
         return new TaskJob("embed", (config, input, model) -> {
             try {
                 return new EmbedTask(textColumn(config, input),
-                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)));
+                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)), longText(config));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
@@ -66,8 +70,33 @@ final class TaskJob implements Job {
             String threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD);
             double value = threshold != null ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD)
                     : model.checkpoint().config().multiLabel() ? 0.5 : 0.0;
-            return new ClassifyTask(textColumn(config, input), model.checkpoint().config().labels(), value);
+            return new ClassifyTask(textColumn(config, input), model.checkpoint().config().labels(), value,
+                    longText(config));
         });
+    }
+
+    static TaskJob ner() {
+        return new TaskJob("ner", (config, input, model) -> {
+            try {
+                return new NerTask(textColumn(config, input), model.checkpoint().config().labels(),
+                        AggregationStrategy.parse(config.require(ConfigKey.NER_AGGREGATION)), longText(config));
+            } catch (IllegalArgumentException e) {
+                throw new JobConfigException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The long-text settings: sliding windows when windows.stride is set, else the truncation strategy. */
+    static LongTextPolicy longText(JobConfig config) {
+        if (config.get(ConfigKey.WINDOWS_STRIDE) != null) {
+            return LongTextPolicy.slidingWindows(config.nonNegativeInt(ConfigKey.WINDOWS_STRIDE));
+        }
+        try {
+            return LongTextPolicy.truncate(TruncationStrategy.parse(config.require(ConfigKey.TRUNCATION)),
+                    config.nonNegativeInt(ConfigKey.TRUNCATION_HEAD_TOKENS));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
     }
 
     static TaskJob fillMask() {

@@ -19,9 +19,10 @@ import java.util.List;
  * Sequence classification with the checkpoint's head and its {@code id2label}: {@code label} (the most probable
  * label), {@code labels} (every label whose probability reaches the threshold, best first; for multi-label
  * checkpoints the sigmoid of each label is compared, as HuggingFace's {@code multi_label_classification}) and
- * {@code scores} (label to probability).
+ * {@code scores} (label to probability). With sliding windows, the windows' probabilities are averaged.
  */
-public record ClassifyTask(int textIndex, List<String> labelNames, double threshold) implements TextTask {
+public record ClassifyTask(int textIndex, List<String> labelNames, double threshold, LongTextPolicy longText)
+        implements TextTask {
 
     @Override
     public List<StructField> resultFields() {
@@ -39,9 +40,10 @@ public record ClassifyTask(int textIndex, List<String> labelNames, double thresh
 
     @Override
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
-        List<String> texts = rows.stream().map(r -> TextTask.text(r, textIndex)).toList();
-        return runner.run(texts, runner.model().tokenizer()::encode, Tasks.classProbabilities()).stream()
-                .map(r -> r.map(this::columns))
+        var documents = rows.stream().map(r -> longText.prepare(runner.model().tokenizer(), TextTask.text(r, textIndex)))
+                .toList();
+        return LongTextPolicy.run(runner, documents, Tasks.classProbabilities()).stream()
+                .map(r -> r.map(windows -> columns(LongTextPolicy.mean(windows))))
                 .toList();
     }
 
