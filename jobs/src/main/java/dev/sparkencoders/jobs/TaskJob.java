@@ -58,7 +58,7 @@ final class TaskJob implements Job {
         return new TaskJob("embed", (config, input, model) -> {
             try {
                 return new EmbedTask(textColumn(config, input),
-                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)), longText(config));
+                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)), longText(config, model));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
@@ -71,7 +71,7 @@ final class TaskJob implements Job {
             double value = threshold != null ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD)
                     : model.checkpoint().config().multiLabel() ? 0.5 : 0.0;
             return new ClassifyTask(textColumn(config, input), model.checkpoint().config().labels(), value,
-                    longText(config));
+                    longText(config, model));
         });
     }
 
@@ -79,7 +79,7 @@ final class TaskJob implements Job {
         return new TaskJob("ner", (config, input, model) -> {
             try {
                 return new NerTask(textColumn(config, input), model.checkpoint().config().labels(),
-                        AggregationStrategy.parse(config.require(ConfigKey.NER_AGGREGATION)), longText(config));
+                        AggregationStrategy.parse(config.require(ConfigKey.NER_AGGREGATION)), longText(config, model));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
@@ -87,9 +87,15 @@ final class TaskJob implements Job {
     }
 
     /** The long-text settings: sliding windows when windows.stride is set, else the truncation strategy. */
-    static LongTextPolicy longText(JobConfig config) {
+    static LongTextPolicy longText(JobConfig config, EncoderModel model) {
         if (config.get(ConfigKey.WINDOWS_STRIDE) != null) {
-            return LongTextPolicy.slidingWindows(config.nonNegativeInt(ConfigKey.WINDOWS_STRIDE));
+            int stride = config.nonNegativeInt(ConfigKey.WINDOWS_STRIDE);
+            int room = model.tokenizer().maxContentTokens();
+            if (stride >= room) {
+                throw new JobConfigException("Cannot use windows.stride=" + stride + ": windows of this model hold "
+                        + room + " tokens besides the special ones (use a stride below " + room + ")");
+            }
+            return LongTextPolicy.slidingWindows(stride);
         }
         try {
             return LongTextPolicy.truncate(TruncationStrategy.parse(config.require(ConfigKey.TRUNCATION)),
