@@ -59,7 +59,11 @@ class LongTextAndNerJobsTest {
                 double[][] logits = reference.tokenLogits(tokens.ids(), tokens.typeIds());
                 float[][] probabilities = new float[logits.length][];
                 for (int t = 0; t < logits.length; t++) {
-                    probabilities[t] = softmax(logits[t]);
+                    double[] p = ScalarReference.softmax(logits[t]);
+                    probabilities[t] = new float[p.length];
+                    for (int c = 0; c < p.length; c++) {
+                        probabilities[t][c] = (float) p[c];
+                    }
                 }
                 List<EntitySpan> expected = EntityAggregator.aggregate(texts.get(i), tokens, probabilities,
                         model.id2label(), AggregationStrategy.SIMPLE);
@@ -117,18 +121,5 @@ class LongTextAndNerJobsTest {
         for (int i = 0; i < mean.length; i++) {
             assertEquals(mean[i] / norm, pooled.get(i).getAsDouble(), 1e-5, "dimension " + i);
         }
-    }
-
-    private static float[] softmax(double[] logits) {
-        double max = java.util.Arrays.stream(logits).max().orElseThrow();
-        double sum = 0;
-        float[] out = new float[logits.length];
-        for (double l : logits) {
-            sum += Math.exp(l - max);
-        }
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = (float) (Math.exp(logits[i] - max) / sum);
-        }
-        return out;
     }
 }
