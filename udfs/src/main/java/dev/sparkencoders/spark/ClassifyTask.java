@@ -12,6 +12,7 @@ import scala.collection.immutable.Map;
 import scala.jdk.javaapi.CollectionConverters;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -52,7 +53,7 @@ public record ClassifyTask(int textIndex, List<String> labelNames, double thresh
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
+        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
         List<String> above = new ArrayList<>();
         java.util.Map<String, Float> scores = new LinkedHashMap<>();
         for (int i : order) {

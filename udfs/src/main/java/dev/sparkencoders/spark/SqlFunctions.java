@@ -1,5 +1,6 @@
 package dev.sparkencoders.spark;
 
+import dev.sparkencoders.runtime.BatchFunction;
 import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ModelCache;
@@ -66,7 +67,7 @@ public final class SqlFunctions {
         return new BatchRunner(ModelCache.get(spec), TokenBudget.DEFAULT);
     }
 
-    private static <R> R one(ModelSpec spec, String text, dev.sparkencoders.runtime.BatchFunction<R> task) {
+    private static <R> R one(ModelSpec spec, String text, BatchFunction<R> task) {
         if (text == null) {
             return null;
         }
