@@ -11,6 +11,7 @@ public enum ConfigKey {
     INPUT_PATH("input.path", null, "Input file or directory on any Hadoop filesystem (required)."),
     INPUT_FORMAT("input.format", "text", "text (one document per line, column 'value'), parquet, json (JSON lines) or csv (with a header)."),
     INPUT_TEXT_COL("input.text-col", null, "Column holding the text; default 'value' for text input, 'text' otherwise."),
+    INPUT_ID_COL("input.id-col", null, "Column that identifies a row in error messages (errors=fail names the row by it); any type."),
     OUTPUT_PATH("output.path", null, "Output directory (required)."),
     OUTPUT_FORMAT("output.format", "parquet", "parquet or json (JSON lines)."),
     OUTPUT_MODE("output.mode", "errorifexists", "errorifexists (refuse an existing output path) or overwrite."),

@@ -28,6 +28,8 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 
 
+import java.util.Arrays;
+
 import static org.apache.spark.sql.functions.col;
 
 /**
@@ -141,6 +143,19 @@ final class TaskJob implements Job {
         }
     }
 
+    /** The index of input.id-col, or -1 when unset. */
+    static int idColumn(JobConfig config, Dataset<Row> input) {
+        String id = config.get(ConfigKey.INPUT_ID_COL);
+        if (id == null) {
+            return -1;
+        }
+        if (!Arrays.asList(input.columns()).contains(id)) {
+            throw new JobConfigException("Cannot find id column '" + id + "' in the input: it has columns "
+                    + Arrays.toString(input.columns()) + " (set input.id-col)");
+        }
+        return input.schema().fieldIndex(id);
+    }
+
     static int textColumn(JobConfig config, Dataset<Row> input) {
         String column = config.get(ConfigKey.INPUT_TEXT_COL) != null ? config.get(ConfigKey.INPUT_TEXT_COL)
                 : InputFormat.parse(config.require(ConfigKey.INPUT_FORMAT)).defaultTextColumn();
@@ -182,7 +197,7 @@ final class TaskJob implements Job {
         String weightsSha256 = model.checkpoint().weightsSha256();
         TaskCounters counters = TaskCounters.register(spark);
         Dataset<Row> results = input.mapPartitions(
-                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, counters),
+                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, idColumn(config, input), counters),
                 Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));
         // Parquet keeps column metadata in the file footer: every result column names the model and its weights.
         Metadata provenance = new MetadataBuilder().putString("spark_encoders.model", modelId)

@@ -86,6 +86,23 @@ class EmbedJobTest {
     }
 
     @Test
+    void errorsFailStopsAtTheFirstBadRowNamingItAndPermissiveKeepsIt() throws IOException {
+        Path input = dir.resolve("rows.json");
+        Files.writeString(input, "{\"id\": \"a-1\", \"text\": \"fine\"}\n{\"id\": \"b-2\", \"text\": null}\n");
+        String err = stderrOf(() -> assertEquals(1, Main.run("embed", "--set", "input.path=" + input,
+                "--set", "input.format=json", "--set", "input.id-col=id", "--set", "errors=fail",
+                "--set", "output.path=" + dir.resolve("strict"), "--set", "spark.ui.enabled=false")));
+        assertTrue(err.contains("Cannot process row with id b-2: Cannot encode row: the text is null"), err);
+
+        Path output = dir.resolve("permissive");
+        assertEquals(0, Main.run("embed", "--set", "input.path=" + input, "--set", "input.format=json",
+                "--set", "output.path=" + output, "--set", "output.format=json", "--set", "spark.ui.enabled=false"));
+        JsonObject report = JsonParser.parseString(Files.readString(output.resolve("_run_report.json"))).getAsJsonObject();
+        assertEquals(2, report.get("rows_out").getAsLong());
+        assertEquals(1, report.get("rows_failed").getAsLong());
+    }
+
+    @Test
     void refusesAnUnknownJob() {
         String err = stderrOf(() -> assertEquals(2, Main.run("embbed")));
         assertTrue(err.contains("Cannot run job 'embbed': unknown job"), err);
