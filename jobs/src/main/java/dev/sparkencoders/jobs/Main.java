@@ -19,6 +19,7 @@ public final class Main {
             "pairs", TaskJob::pairs,
             "fill-mask", TaskJob::fillMask,
             "ner", TaskJob::ner,
+            "bench", BenchJob::new,
             "import-model", ImportModelJob::new,
             "sql", SqlJob::new);
 
