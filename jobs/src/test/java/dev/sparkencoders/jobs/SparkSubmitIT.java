@@ -44,8 +44,13 @@ class SparkSubmitIT {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx2g");
         Collections.addAll(command, Files.readString(ROOT.resolve("jobs/target/launcher/jvm-options.txt")).trim().split("\\s+"));
+        String sparkClassPath = Files.readString(ROOT.resolve("jobs/target/it/spark-classpath.txt")).trim();
+        for (String notSpark : List.of("/ai/djl/", "/dev/sparkencoders/", "/dev/langchain4j/", "/onnxruntime/",
+                "/net/java/dev/jna/")) {
+            assertFalse(sparkClassPath.contains(notSpark), notSpark + " is not part of a Spark installation");
+        }
         command.add("-cp");
-        command.add(Files.readString(ROOT.resolve("jobs/target/it/spark-classpath.txt")).trim());
+        command.add(sparkClassPath);
         command.add("org.apache.spark.deploy.SparkSubmit");
         // the README's command: spark-submit --class dev.sparkencoders.jobs.Main <jar> embed --config conf/embed.conf
         Collections.addAll(command, "--master", "local-cluster[1,1,2048]", "--conf", "spark.ui.enabled=false",
