@@ -20,6 +20,7 @@ public final class Main {
             "fill-mask", TaskJob::fillMask,
             "ner", TaskJob::ner,
             "bench", BenchJob::new,
+            "evaluate", EvaluateJob::new,
             "import-model", ImportModelJob::new,
             "sql", SqlJob::new);
 

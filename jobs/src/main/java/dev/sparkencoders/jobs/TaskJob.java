@@ -69,6 +69,9 @@ final class TaskJob implements Job {
 
     static TaskJob classify() {
         return new TaskJob("classify", (config, input, model) -> {
+            if (config.get(ConfigKey.HEAD_PATH) != null) { // a Spark ML PipelineModel on the embeddings
+                return PipelineHead.load(config, textColumn(config, input));
+            }
             String threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD);
             double value = threshold != null ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD)
                     : model.checkpoint().config().multiLabel() ? 0.5 : 0.0;
@@ -204,6 +207,9 @@ final class TaskJob implements Job {
                 .putString("spark_encoders.weights_sha256", weightsSha256).build();
         for (var field : task.resultFields()) {
             results = results.withMetadata(field.name(), provenance);
+        }
+        if (task instanceof ResultTransform transform) {
+            results = transform.transform(results);
         }
         results = output.withPartitionColumn(results);
         try (ProgressReporter progress = ProgressReporter.start(spark, name, counters)) {

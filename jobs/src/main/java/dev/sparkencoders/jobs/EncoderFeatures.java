@@ -1,0 +1,125 @@
+package dev.sparkencoders.jobs;
+
+import dev.sparkencoders.model.BundledModel;
+import dev.sparkencoders.runtime.EncoderModel;
+import dev.sparkencoders.runtime.ErrorMode;
+import dev.sparkencoders.runtime.ModelSpec;
+import dev.sparkencoders.spark.EmbedTask;
+import dev.sparkencoders.spark.TaskCounters;
+import dev.sparkencoders.spark.TaskPartitionFunction;
+import dev.sparkencoders.text.TokenBudget;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Sentence embeddings of a text column as Spark ML vectors, computed by the project's own executor pipeline
+ * ({@link TaskPartitionFunction} running an {@link EmbedTask}): what the evaluate job feeds to cosine similarity
+ * and to MLlib. The model is the one the {@code model.*} settings name, loaded and checked on the driver first.
+ *
+ * <pre>{@code
+ * EncoderFeatures features = EncoderFeatures.prepare(spark, config);
+ * Dataset<Row> embedded = features.embed(df, "text", "text_embedding", "text_error");
+ * }</pre>
+ */
+final class EncoderFeatures {
+
+    private final SparkSession spark;
+    private final ModelSpec spec;
+    private final EncoderModel model;
+    private final TokenBudget budget;
+    private final int chunkRows;
+    private final ErrorMode errors;
+    private final TaskCounters counters;
+
+    private EncoderFeatures(SparkSession spark, ModelSpec spec, EncoderModel model, TokenBudget budget, int chunkRows,
+                            ErrorMode errors, TaskCounters counters) {
+        this.spark = spark;
+        this.spec = spec;
+        this.model = model;
+        this.budget = budget;
+        this.chunkRows = chunkRows;
+        this.errors = errors;
+        this.counters = counters;
+    }
+
+    /** Reads the model and batch settings and loads the model on the driver, failing early with one sentence. */
+    static EncoderFeatures prepare(SparkSession spark, JobConfig config) {
+        TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
+                config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
+        int chunkRows = config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS);
+        ErrorMode errors;
+        try {
+            errors = ErrorMode.parse(config.require(ConfigKey.ERRORS));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
+        ModelSpec spec = Models.spec(config);
+        EncoderModel model = Models.validate(spec);
+        return new EncoderFeatures(spark, spec, model, budget, chunkRows, errors, TaskCounters.register(spark));
+    }
+
+    /**
+     * Appends the embedding of {@code textColumn} as a vector column {@code vectorColumn} (null when the row
+     * failed) and the row's error message as {@code errorColumn}. Lazy, like any Dataset.
+     */
+    Dataset<Row> embed(Dataset<Row> input, String textColumn, String vectorColumn, String errorColumn) {
+        int textIndex = InputReader.stringColumn(input, textColumn, ConfigKey.INPUT_TEXT_COL);
+        EmbedTask task = new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR);
+        Dataset<Row> out = input.mapPartitions(
+                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, counters),
+                Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));
+        return out.withColumnRenamed(EmbedTask.EMBEDDING_COL, vectorColumn)
+                .withColumnRenamed(TaskPartitionFunction.ERROR_COL, errorColumn);
+    }
+
+    /** Spreads rows over every core: evaluation files are small and CSV with multi-line records is one split. */
+    Dataset<Row> spread(Dataset<Row> input) {
+        return input.repartition(Math.max(1, spark.sparkContext().defaultParallelism()));
+    }
+
+    EncoderModel model() {
+        return model;
+    }
+
+    ModelSpec spec() {
+        return spec;
+    }
+
+    TaskCounters counters() {
+        return counters;
+    }
+
+    String modelId() {
+        return spec.path() == null ? BundledModel.ID : model.checkpoint().dir().toString();
+    }
+
+    /** The model's identity and settings, for reports and for checking a saved head against the model. */
+    Map<String, Object> describe() {
+        return describe(modelId(), model);
+    }
+
+    static Map<String, Object> describe(String modelId, EncoderModel model) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", modelId);
+        m.put("weights_sha256", model.checkpoint().weightsSha256());
+        m.put("pooling", model.pooling().name().toLowerCase(java.util.Locale.ROOT));
+        m.put("normalize", model.normalize());
+        m.put("max_length", model.tokenizer().maxLength());
+        m.put("dimensions", model.checkpoint().config().hiddenSize());
+        return m;
+    }
+
+    /** Counters of the encoder passes so far: rows, tokens, truncations, model loads on executors. */
+    Map<String, Object> counts() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", counters.rows().value());
+        m.put("tokens", counters.tokens().value());
+        m.put("rows_truncated", counters.rowsTruncated().value());
+        return m;
+    }
+}

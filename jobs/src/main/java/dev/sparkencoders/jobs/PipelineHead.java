@@ -1,0 +1,262 @@
+package dev.sparkencoders.jobs;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.runtime.BatchRunner;
+import dev.sparkencoders.runtime.EncoderModel;
+import dev.sparkencoders.runtime.RowResult;
+import dev.sparkencoders.spark.EmbedTask;
+import dev.sparkencoders.spark.TaskPartitionFunction;
+import dev.sparkencoders.spark.TextTask;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
+import org.apache.spark.ml.feature.IndexToString;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+
+/**
+ * {@code classify --set head.path=DIR}: the encoder's sentence embeddings (as Spark ML vectors, column
+ * {@code embedding}) go through a saved Spark ML {@code PipelineModel}, such as the logistic regression that
+ * {@code evaluate task=intent} saves under {@code output.path/model}, instead of a checkpoint's own
+ * classification head. The output columns are those of the checkpoint-head classify: {@code label} (most probable
+ * label), {@code labels} (labels whose probability reaches {@code classify.threshold}, best first; default 0, so
+ * all) and {@code scores} (label to probability).
+ *
+ * <p>The embeddings are computed on the executors by the usual partition function; the PipelineModel is loaded and
+ * applied on the driver's plan ({@code model.transform}), so any MLlib pipeline whose last probabilistic
+ * classifier reads the {@code embedding} column works. Label names come from the pipeline's {@code IndexToString}
+ * (else its {@code StringIndexerModel}). When the head was saved by the evaluate job, the encoder it was trained on
+ * is recorded beside it ({@value #METADATA}) and a different encoder (weights, pooling or normalisation) is
+ * refused before any work starts.
+ */
+final class PipelineHead implements TextTask, ResultTransform {
+
+    static final String METADATA = "spark-encoders-head.json";
+    static final String FEATURES_COL = EmbedTask.EMBEDDING_COL;
+
+    private final int textIndex;
+    private final String path;
+    private final double threshold;
+    private final transient PipelineModel model;
+    private final transient ProbabilisticClassificationModel<?, ?> classifier;
+    private final String[] labels;
+    private final transient JsonObject metadata;
+
+    private PipelineHead(int textIndex, String path, double threshold, PipelineModel model,
+                         ProbabilisticClassificationModel<?, ?> classifier, String[] labels, JsonObject metadata) {
+        this.textIndex = textIndex;
+        this.path = path;
+        this.threshold = threshold;
+        this.model = model;
+        this.classifier = classifier;
+        this.labels = labels;
+        this.metadata = metadata;
+    }
+
+    /** Loads the head named by {@code head.path} on the driver, failing with one sentence when it cannot be used. */
+    static PipelineHead load(JobConfig config, int textIndex) {
+        String path = config.require(ConfigKey.HEAD_PATH);
+        double threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD) != null
+                ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD) : 0.0;
+        SparkSession spark = SparkSession.active();
+        EvaluationOutput.requireExists(spark, path, ConfigKey.HEAD_PATH);
+        PipelineModel model;
+        try {
+            model = PipelineModel.load(path);
+        } catch (RuntimeException e) {
+            throw new JobConfigException("Cannot load head.path " + path + " as a Spark ML PipelineModel: "
+                    + e.getMessage() + " (use the model/ folder that evaluate task=intent writes)", e);
+        }
+        ProbabilisticClassificationModel<?, ?> classifier = null;
+        String[] names = null;
+        for (Transformer stage : model.stages()) {
+            if (stage instanceof ProbabilisticClassificationModel<?, ?> c) {
+                classifier = c;
+            } else if (stage instanceof IndexToString i && i.isDefined(i.labels())) {
+                names = i.getLabels();
+            } else if (names == null && stage instanceof org.apache.spark.ml.feature.StringIndexerModel s) {
+                names = s.labelsArray()[0];
+            }
+        }
+        if (classifier == null) {
+            throw new JobConfigException("Cannot use head.path " + path + ": the pipeline has no probabilistic"
+                    + " classifier stage (such as LogisticRegressionModel) to read the embeddings");
+        }
+        if (!classifier.getFeaturesCol().equals(FEATURES_COL)) {
+            throw new JobConfigException("Cannot use head.path " + path + ": its classifier reads the column '"
+                    + classifier.getFeaturesCol() + "', but the embeddings come as '" + FEATURES_COL
+                    + "' (train it with featuresCol=" + FEATURES_COL + ")");
+        }
+        String[] labels = new String[classifier.numClasses()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = names != null && i < names.length ? names[i] : "LABEL_" + i;
+        }
+        return new PipelineHead(textIndex, path, threshold, model, classifier, labels, readMetadata(spark, path));
+    }
+
+    @Override
+    public List<StructField> resultFields() {
+        return List.of(DataTypes.createStructField(FEATURES_COL, new VectorUDT(), true));
+    }
+
+    /** The encoder must give what the head was trained on: the width always, and the recorded model if any. */
+    @Override
+    public void validate(EncoderModel encoder) {
+        int dimensions = encoder.checkpoint().config().hiddenSize();
+        if (classifier.numFeatures() != dimensions) {
+            throw new CheckpointException("Cannot use head.path " + path + ": it takes " + classifier.numFeatures()
+                    + "-dimensional features, but the model gives " + dimensions + "-dimensional embeddings (set"
+                    + " model.path to the model the head was trained on)");
+        }
+        if (metadata == null || !metadata.has("encoder")) {
+            return;
+        }
+        JsonObject trained = metadata.getAsJsonObject("encoder");
+        Map<String, Object> now = EncoderFeatures.describe("", encoder);
+        for (String key : List.of("weights_sha256", "pooling", "normalize")) {
+            JsonElement expected = trained.get(key);
+            if (expected != null && !expected.getAsString().equals(String.valueOf(now.get(key)))) {
+                throw new CheckpointException("Cannot use head.path " + path + ": it was trained on embeddings of "
+                        + trained.get("model").getAsString() + " with " + key + " " + expected.getAsString()
+                        + ", but this run's model has " + key + " " + now.get(key) + " (set model.path and"
+                        + " model.pooling/model.normalize to what the head was trained with)");
+            }
+        }
+    }
+
+    @Override
+    public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
+        return new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR).process(runner, rows);
+    }
+
+    /**
+     * Runs the PipelineModel over the embeddings and replaces them with {@code label}, {@code labels} and
+     * {@code scores}; rows that failed keep their error and get nulls.
+     */
+    @Override
+    public Dataset<Row> transform(Dataset<Row> results) {
+        StructType schema = results.schema();
+        int width = classifier.numFeatures();
+        UserDefinedFunction orZeros = udf((UDF1<Vector, Vector>) v -> v != null ? v : Vectors.zeros(width),
+                new VectorUDT());
+        Dataset<Row> scored = model.transform(results.withColumn(FEATURES_COL, orZeros.apply(col(FEATURES_COL))));
+        String[] names = labels;
+        double minimum = threshold;
+        UserDefinedFunction columns = udf((UDF1<Vector, Row>) p -> columns(p, names, minimum), HEAD_STRUCT);
+        Column head = columns.apply(col(classifier.getProbabilityCol()));
+        Column ok = col(TaskPartitionFunction.ERROR_COL).isNull();
+
+        Metadata provenance = new MetadataBuilder().withMetadata(schema.apply(FEATURES_COL).metadata())
+                .putString("spark_encoders.head", path).build();
+        List<Column> out = new ArrayList<>();
+        for (StructField field : schema.fields()) {
+            if (!field.name().equals(FEATURES_COL) && !field.name().equals(TaskPartitionFunction.ERROR_COL)) {
+                out.add(col(field.name()));
+            }
+        }
+        for (StructField field : HEAD_STRUCT.fields()) {
+            out.add(when(ok, head.getField(field.name())).as(field.name(), provenance));
+        }
+        out.add(col(TaskPartitionFunction.ERROR_COL));
+        return scored.select(out.toArray(Column[]::new));
+    }
+
+    /** The same columns as the checkpoint-head classify ({@code ClassifyTask}). */
+    static final StructType HEAD_STRUCT = new StructType()
+            .add("label", DataTypes.StringType, true)
+            .add("labels", DataTypes.createArrayType(DataTypes.StringType, false), true)
+            .add("scores", DataTypes.createMapType(DataTypes.StringType, DataTypes.FloatType, false), true);
+
+    private static Row columns(Vector probabilities, String[] labels, double threshold) {
+        if (probabilities == null) {
+            return null;
+        }
+        double[] p = probabilities.toArray();
+        Integer[] order = new Integer[p.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+        List<String> above = new ArrayList<>();
+        Map<String, Float> scores = new LinkedHashMap<>();
+        for (int i : order) {
+            if (p[i] >= threshold) {
+                above.add(labels[i]);
+            }
+            scores.put(labels[i], (float) p[i]);
+        }
+        return RowFactory.create(labels[order[0]], above.toArray(new String[0]),
+                scala.collection.immutable.Map.from(CollectionConverters.asScala(scores)));
+    }
+
+    /** Records, beside a saved head, the encoder whose embeddings it was trained on and its label names. */
+    static void writeMetadata(EvaluationOutput output, String dir, Map<String, Object> encoder, String featuresCol,
+                              String[] labels) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", 1);
+        m.put("encoder", encoder);
+        m.put("features_col", featuresCol);
+        m.put("labels", Arrays.asList(labels));
+        output.writeJson(dir + "/" + METADATA, m);
+    }
+
+    private static JsonObject readMetadata(SparkSession spark, String path) {
+        Path file = new Path(path, METADATA);
+        try {
+            FileSystem fs = EvaluationOutput.fileSystem(spark, file);
+            if (!fs.exists(file)) {
+                return null;
+            }
+            try (InputStream in = fs.open(file)) {
+                return JsonParser.parseString(new String(in.readAllBytes(), StandardCharsets.UTF_8)).getAsJsonObject();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new JobConfigException("Cannot read " + file + ": " + e.getMessage() + " (delete it to skip the"
+                    + " check of the encoder the head was trained on)", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PipelineHead h && h.textIndex == textIndex && h.path.equals(path)
+                && h.threshold == threshold;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(textIndex, path, threshold);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.sparkencoders.jobs;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.sparkencoders.TestCorpora;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code evaluate task=sts} on the STS Benchmark dev split with the bundled all-MiniLM-L6-v2: the Spearman
+ * correlation the job reports against one computed here, independently, from langchain4j's reference embeddings
+ * (ONNX Runtime) of the same sentences, with this test's own file parsing and rank correlation.
+ */
+class EvaluateStsTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void spearmanMatchesTheOneFromLangchain4jReferenceEmbeddings() throws Exception {
+        Path data = stsDev();
+        Path output = dir.resolve("sts");
+        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "task=sts", "--set", "data.path=" + data,
+                "--set", "output.path=" + output, "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
+        assertEquals(0, outcome.code(), outcome.stderr());
+        JsonObject report = JsonParser.parseString(Files.readString(output.resolve("report.json"))).getAsJsonObject();
+
+        // Independent reading: tab-separated, no quoting, first seven fields (22 lines carry more).
+        List<double[]> gold = new ArrayList<>();
+        List<String[]> pairs = new ArrayList<>();
+        for (String line : Files.readAllLines(data, StandardCharsets.UTF_8)) {
+            String[] f = line.split("\t", -1);
+            gold.add(new double[] {Double.parseDouble(f[4])});
+            pairs.add(new String[] {f[5], f[6]});
+        }
+        assertEquals(1500, pairs.size());
+        AllMiniLmL6V2EmbeddingModel reference = new AllMiniLmL6V2EmbeddingModel();
+        Map<String, float[]> vectors = new HashMap<>();
+        double[] cosine = new double[pairs.size()];
+        double[] score = new double[pairs.size()];
+        for (int i = 0; i < pairs.size(); i++) {
+            float[] a = vectors.computeIfAbsent(pairs.get(i)[0], s -> reference.embed(s).content().vector());
+            float[] b = vectors.computeIfAbsent(pairs.get(i)[1], s -> reference.embed(s).content().vector());
+            cosine[i] = cosine(a, b);
+            score[i] = gold.get(i)[0];
+        }
+        double expectedSpearman = 100 * pearson(ranks(cosine), ranks(score));
+        double expectedPearson = 100 * pearson(cosine, score);
+
+        System.out.printf("STS-B dev: job Spearman %.4f Pearson %.4f, langchain4j reference Spearman %.4f Pearson %.4f%n",
+                report.get("spearman").getAsDouble(), report.get("pearson").getAsDouble(), expectedSpearman,
+                expectedPearson);
+        assertEquals(1500, report.get("pairs").getAsLong());
+        assertEquals(0, report.get("pairs_skipped").getAsLong(), "lines with extra trailing fields are read");
+        assertEquals(0, report.get("pairs_failed").getAsLong());
+        assertEquals(expectedSpearman, report.get("spearman").getAsDouble(), 0.05,
+                "Spearman x100 of the job vs langchain4j reference embeddings");
+        assertEquals(expectedPearson, report.get("pearson").getAsDouble(), 0.05);
+        assertTrue(expectedSpearman > 80, "all-MiniLM-L6-v2 is a strong STS model: " + expectedSpearman);
+        assertEquals(sha256(data), report.getAsJsonObject("data").getAsJsonObject("sha256").entrySet().iterator()
+                .next().getValue().getAsString());
+        assertEquals("sentence-transformers/all-MiniLM-L6-v2", report.get("model").getAsString());
+        ChartsAndMetricsTest.assertPng(Files.readAllBytes(output.resolve("sts-scatter.png")));
+    }
+
+    static Path stsDev() {
+        Path data = TestCorpora.sharedData().resolve("stsb/sts-dev.csv");
+        Assumptions.assumeTrue(Files.isRegularFile(data), "Skipped: " + data + " is absent");
+        return data;
+    }
+
+    /** Ranks from 1, ties sharing their average rank (as Spearman's coefficient requires). */
+    static double[] ranks(double[] values) {
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
+        double[] ranks = new double[values.length];
+        for (int i = 0; i < order.length; ) {
+            int j = i;
+            while (j + 1 < order.length && values[order[j + 1]] == values[order[i]]) {
+                j++;
+            }
+            double average = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                ranks[order[k]] = average;
+            }
+            i = j + 1;
+        }
+        return ranks;
+    }
+
+    static double pearson(double[] x, double[] y) {
+        double mx = Arrays.stream(x).average().orElseThrow();
+        double my = Arrays.stream(y).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * (double) b[i];
+            na += a[i] * (double) a[i];
+            nb += b[i] * (double) b[i];
+        }
+        return dot / Math.sqrt(na * nb);
+    }
+
+    static String sha256(Path file) throws IOException, NoSuchAlgorithmException {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+}
