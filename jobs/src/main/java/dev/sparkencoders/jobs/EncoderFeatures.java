@@ -5,6 +5,7 @@ import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ErrorMode;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.EmbedTask;
+import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.text.TokenBudget;
@@ -69,9 +70,9 @@ final class EncoderFeatures {
      */
     Dataset<Row> embed(Dataset<Row> input, String textColumn, String vectorColumn, String errorColumn) {
         int textIndex = InputReader.stringColumn(input, textColumn, ConfigKey.INPUT_TEXT_COL);
-        EmbedTask task = new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR);
+        EmbedTask task = new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR, LongTextPolicy.DEFAULT);
         Dataset<Row> out = input.mapPartitions(
-                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, counters),
+                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, -1, counters),
                 Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));
         return out.withColumnRenamed(EmbedTask.EMBEDDING_COL, vectorColumn)
                 .withColumnRenamed(TaskPartitionFunction.ERROR_COL, errorColumn);

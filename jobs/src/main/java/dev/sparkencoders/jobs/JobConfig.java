@@ -76,16 +76,24 @@ public final class JobConfig {
     }
 
     public int positiveInt(ConfigKey key) {
+        return atLeast(key, 1, "a positive integer");
+    }
+
+    public int nonNegativeInt(ConfigKey key) {
+        return atLeast(key, 0, "an integer >= 0");
+    }
+
+    private int atLeast(ConfigKey key, int min, String expected) {
         String v = require(key);
         try {
             int n = Integer.parseInt(v);
-            if (n > 0) {
+            if (n >= min) {
                 return n;
             }
         } catch (NumberFormatException ignored) {
             // falls through to the message below, which names the key and the value
         }
-        throw new JobConfigException("Cannot use " + key.key() + "=" + v + ": expected a positive integer");
+        throw new JobConfigException("Cannot use " + key.key() + "=" + v + ": expected " + expected);
     }
 
     public double unitInterval(ConfigKey key) {

@@ -18,6 +18,8 @@ public final class Main {
             "classify", TaskJob::classify,
             "pairs", TaskJob::pairs,
             "fill-mask", TaskJob::fillMask,
+            "ner", TaskJob::ner,
+            "bench", BenchJob::new,
             "evaluate", EvaluateJob::new,
             "import-model", ImportModelJob::new,
             "sql", SqlJob::new);

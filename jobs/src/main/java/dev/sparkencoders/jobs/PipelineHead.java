@@ -8,6 +8,7 @@ import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.RowResult;
 import dev.sparkencoders.spark.EmbedTask;
+import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TextTask;
 import org.apache.hadoop.fs.FileSystem;
@@ -159,7 +160,7 @@ final class PipelineHead implements TextTask, ResultTransform {
 
     @Override
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
-        return new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR).process(runner, rows);
+        return new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR, LongTextPolicy.DEFAULT).process(runner, rows);
     }
 
     /**

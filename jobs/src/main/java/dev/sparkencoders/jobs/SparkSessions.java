@@ -3,25 +3,114 @@ package dev.sparkencoders.jobs;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
 /**
- * Builds the job's SparkSession from the {@code spark.*} settings, adding what executors need to run DJL without
- * network access so users never type it: offline mode for DJL, as a JVM option and an environment variable.
+ * Builds the job's SparkSession from the {@code spark.*} settings, adding what executors need so users never type
+ * it:
+ * <ul>
+ *   <li>offline mode for DJL, as a JVM option and an environment variable, so executors never reach for the
+ *       network;</li>
+ *   <li>one PyTorch thread per task CPU: each task thread that calls into libtorch gets its own OpenMP team, by
+ *       default as large as the host's core count, so an executor running several tasks at once would start
+ *       cores x tasks threads. {@code -Dai.djl.pytorch.num_threads=<spark.task.cpus>} sets the count, but only
+ *       for the thread that starts the engine and for threads once they run an op that goes through
+ *       {@code at::parallel_for} (a matmul alone does not); {@code OMP_NUM_THREADS} sets it for every
+ *       thread, so the executors get both;</li>
+ *   <li>for {@code local-cluster[...]} masters: the driver's class path as the executors' class path, and
+ *       {@code SPARK_SCALA_VERSION}, which Spark's executor launcher needs when SPARK_HOME is not a Spark
+ *       distribution.</li>
+ * </ul>
+ * Spark's own Java 17 module openings ({@code --add-opens ...}) need nothing here: SparkContext prepends them to
+ * {@code spark.executor.extraJavaOptions} itself.
+ *
+ * <p>Under spark-submit, spark-submit's {@code --master} wins over {@code spark.master} from the job's
+ * configuration (whose default, {@code local[*]}, is meant for the launcher).
  */
 final class SparkSessions {
 
     static final String OFFLINE_OPTION = "-Dai.djl.offline=true";
+    static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
+    static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
+    static final String SCALA_VERSION = "2.13";
 
     private SparkSessions() {}
 
     static SparkSession create(String job, JobConfig config) {
-        SparkConf conf = new SparkConf().setAppName("spark-encoders " + job);
-        config.sparkSettings().forEach(conf::set);
-        String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
-        if (!executorOptions.contains(OFFLINE_OPTION)) {
-            conf.set("spark.executor.extraJavaOptions", (executorOptions + " " + OFFLINE_OPTION).trim());
+        return SparkSession.builder().config(conf(job, config, new SparkConf(), System.getenv())).getOrCreate();
+    }
+
+    /**
+     * The session's configuration: {@code base} (a {@code new SparkConf()} holds spark-submit's settings) plus the
+     * job's {@code spark.*} settings plus the executor settings above. {@code env} is the driver's environment.
+     */
+    static SparkConf conf(String job, JobConfig config, SparkConf base, Map<String, String> env) {
+        SparkConf conf = base.setAppName("spark-encoders " + job);
+        Map<String, String> settings = new TreeMap<>(config.sparkSettings());
+        String submitted = conf.contains("spark.master") ? conf.get("spark.master") : null;
+        String configured = settings.remove("spark.master");
+        if (submitted == null) {
+            if (configured != null && !configured.isEmpty()) {
+                conf.setMaster(configured);
+            }
+        } else if (configured != null && !configured.equals(submitted)) {
+            System.err.println("spark-encoders " + job + ": running on spark-submit's master " + submitted
+                    + "; spark.master=" + configured + " from the job configuration applies to the launcher only");
         }
+        settings.forEach(conf::set);
+
+        String options = conf.get(EXECUTOR_OPTIONS, "");
+        if (!options.contains(OFFLINE_OPTION)) {
+            options = options + " " + OFFLINE_OPTION;
+        }
+        int taskCpus = conf.getInt("spark.task.cpus", 1);
+        if (!options.contains("-D" + THREADS_PROPERTY + "=")) {
+            options = options + " -D" + THREADS_PROPERTY + "=" + taskCpus;
+        }
+        conf.set(EXECUTOR_OPTIONS, options.trim());
+        conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(taskCpus));
         conf.setIfMissing("spark.executorEnv.DJL_OFFLINE", "true");
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
-        return SparkSession.builder().config(conf).getOrCreate();
+
+        String master = conf.get("spark.master", "");
+        if (master.startsWith("local-cluster")) {
+            checkSparkHome(master, env);
+            conf.setIfMissing("spark.executor.extraClassPath", absolute(System.getProperty("java.class.path")));
+            conf.setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", SCALA_VERSION);
+        }
+        return conf;
+    }
+
+    /** The class path with every entry absolute: executors run in their own working directories. */
+    static String absolute(String classPath) {
+        return Arrays.stream(classPath.split(File.pathSeparator))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> entry.endsWith("*")
+                        ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath() + File.separator + "*"
+                        : Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
+    }
+
+    /**
+     * A local-cluster's worker runs inside the driver and starts executor JVMs with the class path of
+     * {@code $SPARK_HOME/jars} (plus {@code spark.executor.extraClassPath}); it fails to start them, and the job
+     * waits, when that folder is missing. Any folder with an empty {@code jars/} will do.
+     */
+    private static void checkSparkHome(String master, Map<String, String> env) {
+        String home = env.get("SPARK_HOME");
+        Path dir = Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir.resolve("jars"))
+                && !Files.isDirectory(dir.resolve("assembly/target/scala-" + SCALA_VERSION + "/jars"))) {
+            throw new JobConfigException("Cannot start spark.master=" + master + ": Spark's local-cluster mode starts "
+                    + "executors from $SPARK_HOME/jars and " + dir + "/jars does not exist (the ./spark-encoders "
+                    + "launcher sets SPARK_HOME itself; otherwise set SPARK_HOME to a Spark installation or to any "
+                    + "folder holding an empty jars/ folder)");
+        }
     }
 }

@@ -10,12 +10,16 @@ import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.ClassifyTask;
 import dev.sparkencoders.spark.EmbedTask;
 import dev.sparkencoders.spark.FillMaskTask;
+import dev.sparkencoders.spark.LongTextPolicy;
+import dev.sparkencoders.spark.NerTask;
 import dev.sparkencoders.spark.PairMode;
 import dev.sparkencoders.spark.PairsTask;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TextTask;
+import dev.sparkencoders.text.AggregationStrategy;
 import dev.sparkencoders.text.TokenBudget;
+import dev.sparkencoders.text.TruncationStrategy;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -23,6 +27,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 
+
+import java.util.Arrays;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -54,7 +60,7 @@ final class TaskJob implements Job {
         return new TaskJob("embed", (config, input, model) -> {
             try {
                 return new EmbedTask(textColumn(config, input),
-                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)));
+                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)), longText(config, model));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
@@ -69,8 +75,39 @@ final class TaskJob implements Job {
             String threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD);
             double value = threshold != null ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD)
                     : model.checkpoint().config().multiLabel() ? 0.5 : 0.0;
-            return new ClassifyTask(textColumn(config, input), model.checkpoint().config().labels(), value);
+            return new ClassifyTask(textColumn(config, input), model.checkpoint().config().labels(), value,
+                    longText(config, model));
         });
+    }
+
+    static TaskJob ner() {
+        return new TaskJob("ner", (config, input, model) -> {
+            try {
+                return new NerTask(textColumn(config, input), model.checkpoint().config().labels(),
+                        AggregationStrategy.parse(config.require(ConfigKey.NER_AGGREGATION)), longText(config, model));
+            } catch (IllegalArgumentException e) {
+                throw new JobConfigException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The long-text settings: sliding windows when windows.stride is set, else the truncation strategy. */
+    static LongTextPolicy longText(JobConfig config, EncoderModel model) {
+        if (config.get(ConfigKey.WINDOWS_STRIDE) != null) {
+            int stride = config.nonNegativeInt(ConfigKey.WINDOWS_STRIDE);
+            int room = model.tokenizer().maxContentTokens();
+            if (stride >= room) {
+                throw new JobConfigException("Cannot use windows.stride=" + stride + ": windows of this model hold "
+                        + room + " tokens besides the special ones (use a stride below " + room + ")");
+            }
+            return LongTextPolicy.slidingWindows(stride);
+        }
+        try {
+            return LongTextPolicy.truncate(TruncationStrategy.parse(config.require(ConfigKey.TRUNCATION)),
+                    config.nonNegativeInt(ConfigKey.TRUNCATION_HEAD_TOKENS));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
     }
 
     static TaskJob fillMask() {
@@ -107,6 +144,19 @@ final class TaskJob implements Job {
         } catch (CheckpointException e) {
             return false;
         }
+    }
+
+    /** The index of input.id-col, or -1 when unset. */
+    static int idColumn(JobConfig config, Dataset<Row> input) {
+        String id = config.get(ConfigKey.INPUT_ID_COL);
+        if (id == null) {
+            return -1;
+        }
+        if (!Arrays.asList(input.columns()).contains(id)) {
+            throw new JobConfigException("Cannot find id column '" + id + "' in the input: it has columns "
+                    + Arrays.toString(input.columns()) + " (set input.id-col)");
+        }
+        return input.schema().fieldIndex(id);
     }
 
     static int textColumn(JobConfig config, Dataset<Row> input) {
@@ -150,7 +200,7 @@ final class TaskJob implements Job {
         String weightsSha256 = model.checkpoint().weightsSha256();
         TaskCounters counters = TaskCounters.register(spark);
         Dataset<Row> results = input.mapPartitions(
-                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, counters),
+                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, idColumn(config, input), counters),
                 Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));
         // Parquet keeps column metadata in the file footer: every result column names the model and its weights.
         Metadata provenance = new MetadataBuilder().putString("spark_encoders.model", modelId)

@@ -41,7 +41,7 @@ class HeadJobsTest {
         ScalarReference reference = new ScalarReference(model);
         for (int i = 0; i < TEXTS.size(); i++) {
             Encoding e = tokenize(model, TEXTS.get(i), null);
-            double[] expected = softmax(reference.sequenceLogits(e.getIds(), e.getTypeIds()));
+            double[] expected = ScalarReference.softmax(reference.sequenceLogits(e.getIds(), e.getTypeIds()));
             Map<String, Double> scores = scores(rows.get(i));
             for (int c = 0; c < expected.length; c++) {
                 assertEquals(expected[c], scores.get(model.id2label()[c]), 1e-4, "row " + i + " label " + c);
@@ -86,7 +86,7 @@ class HeadJobsTest {
                 Encoding e = tokenize(model, TEXTS.get(i), TEXTS.get((i + 1) % TEXTS.size()));
                 double[] logits = family == Family.BERT ? reference.nspLogits(e.getIds(), e.getTypeIds())
                         : reference.sopLogits(e.getIds(), e.getTypeIds());
-                assertEquals(softmax(logits)[0], rows.get(i).get("score").getAsDouble(), 1e-4, family + " row " + i);
+                assertEquals(ScalarReference.softmax(logits)[0], rows.get(i).get("score").getAsDouble(), 1e-4, family + " row " + i);
             }
         }
     }
@@ -99,7 +99,7 @@ class HeadJobsTest {
         List<JsonObject> rows = runOverPairs(model, "auto", "ce");
         for (int i = 0; i < rows.size(); i++) {
             Encoding e = tokenize(model, TEXTS.get(i), TEXTS.get((i + 1) % TEXTS.size()));
-            double[] p = softmax(reference.sequenceLogits(e.getIds(), e.getTypeIds()));
+            double[] p = ScalarReference.softmax(reference.sequenceLogits(e.getIds(), e.getTypeIds()));
             assertEquals(p[p.length - 1], rows.get(i).get("score").getAsDouble(), 1e-4);
         }
     }
@@ -163,23 +163,6 @@ class HeadJobsTest {
     private static Map<String, Double> scores(JsonObject row) {
         Map<String, Double> out = new TreeMap<>();
         row.getAsJsonObject("scores").entrySet().forEach(e -> out.put(e.getKey(), e.getValue().getAsDouble()));
-        return out;
-    }
-
-    private static double[] softmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double l : logits) {
-            max = Math.max(max, l);
-        }
-        double sum = 0;
-        double[] out = new double[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = Math.exp(logits[i] - max);
-            sum += out[i];
-        }
-        for (int i = 0; i < out.length; i++) {
-            out[i] /= sum;
-        }
         return out;
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -65,6 +66,19 @@ class JobConfigTest {
         assertTrue(JobConfig.isSecret("spark.hadoop.fs.s3a.access.key"));
         assertTrue(JobConfig.isSecret("spark.hadoop.fs.azure.sas.token"));
         assertTrue(!JobConfig.isSecret("batch.max-tokens"), "a token budget is not a secret");
+    }
+
+    @Test
+    void everyShippedConfigFileResolves() throws IOException {
+        try (var files = Files.list(JobRunner.projectRoot().resolve("conf"))) {
+            List<Path> confs = files.filter(p -> p.toString().endsWith(".conf")).toList();
+            assertTrue(confs.size() >= 7, "one config file per job: " + confs);
+            for (Path conf : confs) {
+                JobConfig config = JobConfig.resolve(CommandLine.parse("job", "--config", conf.toString()));
+                boolean writesRows = !conf.getFileName().toString().equals("bench.conf");
+                assertTrue(!writesRows || config.get(ConfigKey.OUTPUT_PATH) != null, conf + " sets output.path");
+            }
+        }
     }
 
     @Test

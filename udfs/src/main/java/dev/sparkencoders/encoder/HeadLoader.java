@@ -1,5 +1,6 @@
 package dev.sparkencoders.encoder;
 
+import ai.djl.ndarray.NDArray;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.ModelConfig;
@@ -27,7 +28,7 @@ public final class HeadLoader {
             WeightLoader heads = new WeightLoader(file, encoder.manager(), "", checkpoint.dir());
             WeightLoader base = new WeightLoader(file, encoder.manager(), encoder.prefix(), checkpoint.dir());
             long h = c.hiddenSize();
-            List<UnaryOperator<ai.djl.ndarray.NDArray>> steps = new ArrayList<>();
+            List<UnaryOperator<NDArray>> steps = new ArrayList<>();
             int outputs;
             switch (kind) {
                 case SEQUENCE_CLASSIFICATION -> {
@@ -90,13 +91,13 @@ public final class HeadLoader {
     }
 
     /** BERT's pooler is {@code pooler.dense}; ALBERT's is a bare {@code pooler} linear layer. Both end in tanh. */
-    private static void addPooler(List<UnaryOperator<ai.djl.ndarray.NDArray>> steps, WeightLoader base,
+    private static void addPooler(List<UnaryOperator<NDArray>> steps, WeightLoader base,
                                   ModelFamily family, long h) {
         steps.add(Dense.load(base, family == ModelFamily.ALBERT ? "pooler" : "pooler.dense", h, h)::apply);
         steps.add(FeedForwardActivation.TANH::apply);
     }
 
-    private static int addMaskedLm(List<UnaryOperator<ai.djl.ndarray.NDArray>> steps, WeightLoader heads,
+    private static int addMaskedLm(List<UnaryOperator<NDArray>> steps, WeightLoader heads,
                                    TransformerEncoder encoder, ModelConfig c, String action) {
         long h = c.hiddenSize();
         long e = c.embeddingSize();

@@ -124,7 +124,7 @@ public final class BundledModel {
     }
 
     private static void importInto(Path dir) throws IOException {
-        if (Files.exists(dir) && !OnnxImporter.isEmptyDirectory(dir)) {
+        if (Files.exists(dir) && !StagedDirectory.isEmptyDirectory(dir)) {
             return; // incomplete directory not made by us: reported by the caller
         }
         try (InputStream onnx = open(ONNX_RESOURCE); InputStream tokenizer = open(TOKENIZER_RESOURCE)) {
@@ -148,10 +148,10 @@ public final class BundledModel {
         Instant limit = Instant.now().minus(STALE_TMP);
         try (Stream<Path> entries = Files.list(models)) {
             for (Path p : entries.toList()) {
-                if (p.getFileName().toString().startsWith("." + name + ".tmp-")) {
+                if (p.getFileName().toString().startsWith("." + name + ".staging-")) {
                     FileTime modified = Files.getLastModifiedTime(p);
                     if (modified.toInstant().isBefore(limit)) {
-                        OnnxImporter.deleteRecursively(p);
+                        StagedDirectory.deleteRecursively(p);
                     }
                 }
             }

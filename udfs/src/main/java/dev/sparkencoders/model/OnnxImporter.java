@@ -9,17 +9,11 @@ import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,10 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Turns a BERT-family ONNX export (as written by {@code torch.onnx.export} or optimum) into a HuggingFace
@@ -104,7 +96,7 @@ public final class OnnxImporter {
     public static void importModel(InputStream onnx, InputStream tokenizerJson, Path outDir,
                                    OnnxImportOptions options) {
         Path target = outDir.toAbsolutePath().normalize();
-        if (Files.exists(target) && !isEmptyDirectory(target)) {
+        if (Files.exists(target) && !StagedDirectory.isEmptyDirectory(target)) {
             throw new CheckpointException("Cannot import ONNX model into " + target + ": the path already exists"
                     + " (delete it or choose another directory)");
         }
@@ -123,55 +115,11 @@ public final class OnnxImporter {
         Converted converted = convert(readAll(onnx, "ONNX model"), options);
         byte[] tokenizer = readAll(tokenizerJson, "tokenizer.json");
         checkTokenizer(tokenizer);
-        target = target.toAbsolutePath().normalize();
-        Path parent = target.getParent();
-        Path tmp = null;
-        boolean published = false;
         try {
-            Files.createDirectories(parent);
-            tmp = parent.resolve("." + target.getFileName() + ".tmp-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
-            Files.createDirectory(tmp);
-            write(tmp, converted, tokenizer, options);
-            published = publish(tmp, target);
-            if (published) {
-                syncQuietly(parent);
-            }
-            return published;
+            return StagedDirectory.publish(target, dir -> write(dir, converted, tokenizer, options));
         } catch (IOException e) {
             throw new CheckpointException("Cannot write the imported model to " + target + ": " + e
                     + " (check free disk space and permissions)", e);
-        } finally {
-            if (!published && tmp != null) {
-                deleteRecursively(tmp);
-            }
-        }
-    }
-
-    /**
-     * Atomically renames a finished directory into place, replacing an empty directory; false if {@code target}
-     * already exists and is not empty (someone else published first).
-     */
-    static boolean publish(Path tmp, Path target) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-                return true;
-            } catch (FileSystemException e) {
-                // Linux reports a non-empty target as a plain FileSystemException ("Directory not empty"), other
-                // systems as FileAlreadyExistsException or DirectoryNotEmptyException: decide by looking.
-                if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    throw e;
-                }
-                if (attempt > 0 || !isEmptyDirectory(target)) {
-                    return false;
-                }
-                try {
-                    Files.delete(target); // POSIX rename replaces an empty directory itself; Windows does not
-                } catch (IOException ignored) {
-                    return false; // filled or removed meanwhile: the retry or the caller sees which
-                }
-            }
         }
     }
 
@@ -671,7 +619,6 @@ public final class OnnxImporter {
             sbert.addProperty("do_lower_case", false);
             writeJson(dir.resolve("sentence_bert_config.json"), sbert);
         }
-        syncTree(dir);
     }
 
     private static JsonObject module(int idx, String path, String type) {
@@ -714,50 +661,6 @@ public final class OnnxImporter {
         }
     }
 
-    /** Flushes every file under {@code dir} to disk so the rename publishes complete data. */
-    private static void syncTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(p)) {
-                    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-                        ch.force(true);
-                    }
-                } else {
-                    syncQuietly(p);
-                }
-            }
-        }
-    }
-
-    /** fsync of a directory; not supported everywhere, so failures are ignored. */
-    private static void syncQuietly(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | RuntimeException ignored) {
-            // best effort
-        }
-    }
-
-    static boolean isEmptyDirectory(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return false;
-        }
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.findAny().isEmpty();
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    static void deleteRecursively(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // best effort: a leftover hidden temporary directory does not affect the result
-        }
-    }
 
     private static List<String> head(List<String> items, int n) {
         if (items.size() <= n) {

@@ -16,10 +16,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,8 +31,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -566,59 +562,23 @@ public final class TfCheckpointImporter {
     // ---------------------------------------------------------------- output
 
     private static void checkTarget(Path source, Path target) {
-        if (Files.exists(target)) {
-            boolean empty = false;
-            if (Files.isDirectory(target)) {
-                try (DirectoryStream<Path> s = Files.newDirectoryStream(target)) {
-                    empty = !s.iterator().hasNext();
-                } catch (IOException e) {
-                    empty = false;
-                }
-            }
-            if (!empty) {
-                throw new CheckpointException("Cannot import TensorFlow checkpoint " + source + " into " + target
-                        + ": it already exists and is not an empty directory (choose a new output directory)");
-            }
+        if (Files.exists(target) && !StagedDirectory.isEmptyDirectory(target)) {
+            throw new CheckpointException("Cannot import TensorFlow checkpoint " + source + " into " + target
+                    + ": it already exists and is not an empty directory (choose a new output directory)");
         }
     }
 
     private static void write(Path target, List<Tensor> tensors, JsonObject config, JsonObject tokenizer)
             throws IOException {
-        Path parent = target.getParent();
-        if (parent == null) {
+        Gson gson = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
+        boolean published = StagedDirectory.publish(target, dir -> {
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
+            Files.writeString(dir.resolve("config.json"), gson.toJson(config) + "\n");
+            Files.writeString(dir.resolve("tokenizer.json"), gson.toJson(tokenizer) + "\n");
+        });
+        if (!published) {
             throw new CheckpointException("Cannot import TensorFlow checkpoint into " + target
-                    + ": the output must be a directory below a parent (choose a new output directory)");
-        }
-        Files.createDirectories(parent);
-        // createDirectory, not createTempDirectory: the result keeps the umask's permissions, not 0700
-        Path tmp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".importing-" + UUID.randomUUID()));
-        boolean moved = false;
-        try {
-            SafetensorsWriter.write(tmp.resolve("model.safetensors"), tensors, Map.of("format", "pt"));
-            Gson gson = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
-            Files.writeString(tmp.resolve("config.json"), gson.toJson(config) + "\n");
-            Files.writeString(tmp.resolve("tokenizer.json"), gson.toJson(tokenizer) + "\n");
-            // rename(2) atomically replaces an empty directory; a non-empty one makes it fail, which is wanted
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            moved = true;
-        } finally {
-            if (!moved) {
-                deleteRecursively(tmp);
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort: the primary failure is what matters
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
+                    + ": it was filled by someone else meanwhile (choose a new output directory)");
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.sparkencoders.runtime;
 
+import java.util.function.Function;
+
 /** The outcome for one input unit (a text, a pair or a window): a value, or an error message and no value. */
 public record RowResult<R>(R value, String error, int tokens, boolean truncated) {
 
@@ -8,7 +10,7 @@ public record RowResult<R>(R value, String error, int tokens, boolean truncated)
     }
 
     /** The same outcome with the value transformed (errors pass through). */
-    public <T> RowResult<T> map(java.util.function.Function<R, T> f) {
+    public <T> RowResult<T> map(Function<R, T> f) {
         return new RowResult<>(ok() ? f.apply(value) : null, error, tokens, truncated);
     }
 

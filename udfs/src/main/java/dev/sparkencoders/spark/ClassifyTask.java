@@ -12,6 +12,7 @@ import scala.collection.immutable.Map;
 import scala.jdk.javaapi.CollectionConverters;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 
@@ -19,9 +20,10 @@ import java.util.List;
  * Sequence classification with the checkpoint's head and its {@code id2label}: {@code label} (the most probable
  * label), {@code labels} (every label whose probability reaches the threshold, best first; for multi-label
  * checkpoints the sigmoid of each label is compared, as HuggingFace's {@code multi_label_classification}) and
- * {@code scores} (label to probability).
+ * {@code scores} (label to probability). With sliding windows, the windows' probabilities are averaged.
  */
-public record ClassifyTask(int textIndex, List<String> labelNames, double threshold) implements TextTask {
+public record ClassifyTask(int textIndex, List<String> labelNames, double threshold, LongTextPolicy longText)
+        implements TextTask {
 
     @Override
     public List<StructField> resultFields() {
@@ -39,9 +41,10 @@ public record ClassifyTask(int textIndex, List<String> labelNames, double thresh
 
     @Override
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
-        List<String> texts = rows.stream().map(r -> TextTask.text(r, textIndex)).toList();
-        return runner.run(texts, runner.model().tokenizer()::encode, Tasks.classProbabilities()).stream()
-                .map(r -> r.map(this::columns))
+        var documents = rows.stream().map(r -> longText.prepare(runner.model().tokenizer(), TextTask.text(r, textIndex)))
+                .toList();
+        return LongTextPolicy.run(runner, documents, Tasks.classProbabilities()).stream()
+                .map(r -> r.map(windows -> columns(LongTextPolicy.mean(windows))))
                 .toList();
     }
 
@@ -50,7 +53,7 @@ public record ClassifyTask(int textIndex, List<String> labelNames, double thresh
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
+        Arrays.sort(order, (a, b) -> Float.compare(probabilities[b], probabilities[a]));
         List<String> above = new ArrayList<>();
         java.util.Map<String, Float> scores = new LinkedHashMap<>();
         for (int i : order) {

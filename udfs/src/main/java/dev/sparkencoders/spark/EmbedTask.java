@@ -15,9 +15,10 @@ import java.util.List;
 
 /**
  * {@code embedding}: the sentence embedding of the text column, as {@code array<float>} or as a Spark ML vector
- * ({@link VectorType#VECTOR}) ready for MLlib estimators.
+ * ({@link VectorType#VECTOR}) ready for MLlib estimators. A long text is truncated per the policy, or embedded
+ * window by window and the window embeddings averaged (then re-normalised when the model normalises).
  */
-public record EmbedTask(int textIndex, VectorType vectorType) implements TextTask {
+public record EmbedTask(int textIndex, VectorType vectorType, LongTextPolicy longText) implements TextTask {
 
     public static final String EMBEDDING_COL = "embedding";
 
@@ -59,9 +60,29 @@ public record EmbedTask(int textIndex, VectorType vectorType) implements TextTas
 
     @Override
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
-        List<String> texts = rows.stream().map(r -> TextTask.text(r, textIndex)).toList();
-        return runner.run(texts, runner.model().tokenizer()::encode, Tasks.embeddings()).stream()
-                .map(r -> r.map(v -> new Object[] {vectorType == VectorType.VECTOR ? vector(v) : v}))
+        var documents = rows.stream().map(r -> longText.prepare(runner.model().tokenizer(), TextTask.text(r, textIndex)))
                 .toList();
+        boolean normalize = runner.model().normalize();
+        return LongTextPolicy.run(runner, documents, Tasks.embeddings()).stream()
+                .map(r -> r.map(windows -> {
+                    float[] v = windows.size() == 1 ? windows.get(0) : pooled(windows, normalize);
+                    return new Object[] {vectorType == VectorType.VECTOR ? vector(v) : v};
+                }))
+                .toList();
+    }
+
+    private static float[] pooled(List<float[]> windows, boolean normalize) {
+        float[] mean = LongTextPolicy.mean(windows);
+        if (normalize) {
+            double norm = 0;
+            for (float x : mean) {
+                norm += x * x;
+            }
+            float scale = (float) (1 / Math.max(Math.sqrt(norm), 1e-12));
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] *= scale;
+            }
+        }
+        return mean;
     }
 }

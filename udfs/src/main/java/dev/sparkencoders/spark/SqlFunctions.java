@@ -1,5 +1,6 @@
 package dev.sparkencoders.spark;
 
+import dev.sparkencoders.runtime.BatchFunction;
 import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ModelCache;
@@ -7,6 +8,7 @@ import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.runtime.RowResult;
 import dev.sparkencoders.runtime.Tasks;
 import dev.sparkencoders.runtime.TokenScore;
+import dev.sparkencoders.text.AggregationStrategy;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TokenizedText;
 import org.apache.spark.sql.Row;
@@ -37,7 +39,8 @@ import java.util.List;
  *   <li>{@code tokenize(text) array<string>}: the model's tokens, special tokens included;</li>
  *   <li>{@code classify(text) struct<label string, score float>}: the most probable label;</li>
  *   <li>{@code nsp(text_a, text_b) float}: probability that B follows A (BERT NSP / ALBERT SOP);</li>
- *   <li>{@code fill_mask(text) array<array<struct<token string, score float>>>}: top 5 per mask.</li>
+ *   <li>{@code fill_mask(text) array<array<struct<token string, score float>>>}: top 5 per mask;</li>
+ *   <li>{@code ner(text) array<struct<label, start, end, score, word>>}: entities, "first" aggregation.</li>
  * </ul>
  */
 public final class SqlFunctions {
@@ -60,13 +63,15 @@ public final class SqlFunctions {
         udf.register("nsp", (UDF2<String, String, Float>) (a, b) -> nsp(spec, a, b), DataTypes.FloatType);
         udf.register("fill_mask", (UDF1<String, Row[][]>) text -> fillMask(spec, text),
                 DataTypes.createArrayType(DataTypes.createArrayType(FillMaskTask.PREDICTION, false), false));
+        udf.register("ner", (UDF1<String, Row[]>) text -> ner(spec, text),
+                DataTypes.createArrayType(NerTask.ENTITY, false));
     }
 
     private static BatchRunner runner(ModelSpec spec) {
         return new BatchRunner(ModelCache.get(spec), TokenBudget.DEFAULT);
     }
 
-    private static <R> R one(ModelSpec spec, String text, dev.sparkencoders.runtime.BatchFunction<R> task) {
+    private static <R> R one(ModelSpec spec, String text, BatchFunction<R> task) {
         if (text == null) {
             return null;
         }
@@ -131,6 +136,17 @@ public final class SqlFunctions {
         }
         List<String> labels = ModelCache.get(spec).checkpoint().config().labels();
         return RowFactory.create(best < labels.size() ? labels.get(best) : "LABEL_" + best, probabilities[best]);
+    }
+
+    private static Row[] ner(ModelSpec spec, String text) {
+        if (text == null) {
+            return null;
+        }
+        EncoderModel model = ModelCache.get(spec);
+        NerTask task = new NerTask(0, model.checkpoint().config().labels(), AggregationStrategy.FIRST,
+                LongTextPolicy.DEFAULT);
+        return (Row[]) value(task.process(new BatchRunner(model, TokenBudget.DEFAULT),
+                List.of(RowFactory.create(text))).get(0))[0];
     }
 
     private static Row[][] fillMask(ModelSpec spec, String text) {

@@ -27,7 +27,7 @@ import java.util.NoSuchElementException;
  * with the task's columns and {@code error} appended. In {@link ErrorMode#FAIL} the first bad row stops the job.
  *
  * <pre>{@code
- * Dataset<Row> out = df.mapPartitions(new TaskPartitionFunction(spec, task, budget, 2048, ErrorMode.PERMISSIVE, counters),
+ * Dataset<Row> out = df.mapPartitions(new TaskPartitionFunction(spec, task, budget, 2048, ErrorMode.PERMISSIVE, -1, counters),
  *         Encoders.row(TaskPartitionFunction.outputSchema(df.schema(), task)));
  * }</pre>
  */
@@ -40,15 +40,18 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
     private final TokenBudget budget;
     private final int chunkRows;
     private final ErrorMode errors;
+    private final int idIndex;
     private final TaskCounters counters;
 
+    /** {@code idIndex} is the column that names a row in error messages, or -1 to show the row itself. */
     public TaskPartitionFunction(ModelSpec spec, TextTask task, TokenBudget budget, int chunkRows, ErrorMode errors,
-                                 TaskCounters counters) {
+                                 int idIndex, TaskCounters counters) {
         this.spec = spec;
         this.task = task;
         this.budget = budget;
         this.chunkRows = chunkRows;
         this.errors = errors;
+        this.idIndex = idIndex;
         this.counters = counters;
     }
 
@@ -125,7 +128,10 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
         return RowFactory.create(values);
     }
 
-    private static String describe(Row row) {
+    private String describe(Row row) {
+        if (idIndex >= 0) {
+            return "with id " + row.get(idIndex);
+        }
         String text = row.toString();
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }

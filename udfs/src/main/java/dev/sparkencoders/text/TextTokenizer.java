@@ -182,7 +182,7 @@ public final class TextTokenizer implements AutoCloseable {
     public OptionalLong maskTokenId() {
         for (String mask : new String[] {"[MASK]", "<mask>"}) {
             Encoding encoding = tokenizer.encode(mask, false, false);
-            if (encoding.getIds().length == 1 && encoding.getTokens()[0].equals(mask)) {
+            if (encoding.getIds().length == 1 && encoding.getTokens()[0].trim().equals(mask)) {
                 return OptionalLong.of(encoding.getIds()[0]);
             }
         }

@@ -118,16 +118,19 @@ class BundledModelTest {
 
     @Test
     void publishLosingTheRaceKeepsTheWinner(@TempDir Path dir) throws IOException {
-        Path tmp = Files.createDirectory(dir.resolve(".m.tmp-1"));
-        Files.writeString(tmp.resolve("config.json"), "loser");
         Path target = Files.createDirectory(dir.resolve("m"));
         Files.writeString(target.resolve("config.json"), "winner");
-        assertFalse(OnnxImporter.publish(tmp, target));
+        assertFalse(StagedDirectory.publish(target, d -> Files.writeString(d.resolve("config.json"), "loser")));
         assertEquals("winner", Files.readString(target.resolve("config.json")));
         Path fresh = dir.resolve("fresh");
-        assertTrue(OnnxImporter.publish(tmp, fresh));
-        assertEquals("loser", Files.readString(fresh.resolve("config.json")));
-        assertFalse(Files.exists(tmp));
+        Files.createDirectory(fresh);
+        assertTrue(StagedDirectory.publish(fresh, d -> Files.writeString(d.resolve("config.json"), "mine")),
+                "an empty directory is replaced");
+        assertEquals("mine", Files.readString(fresh.resolve("config.json")));
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of("fresh", "m"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no staging directory is left behind");
+        }
     }
 
     @Test

@@ -1,0 +1,48 @@
+package dev.sparkencoders.jobs.bench;
+
+import dev.sparkencoders.text.TokenBudget;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A bench run's resolved settings (see the {@code bench.*} keys).
+ *
+ * @param projectRoot    the folder holding {@code ./spark-encoders}
+ * @param stsbPath       the STS-B dev file
+ * @param bertPath       a BERT-base checkpoint directory, or null for no BERT-base figures
+ * @param runs           measured runs per figure (after one warm-up)
+ * @param parts          the parts to run
+ * @param output         the Markdown report; {@code bench.json} goes next to it
+ * @param sentences      distinct STS-B sentences to use, 0 = all
+ * @param bertSentences  the first N of those for BERT-base, 0 = all
+ * @param docs           512-token documents to generate, 0 = none
+ * @param threads        intra-op thread counts to measure with one task
+ * @param parallelTasks  tasks in parallel threads with one intra-op thread each (1 = not measured)
+ * @param naiveBatch     rows per batch of the naive baseline
+ * @param sparkRows      rows of the timed embed job
+ * @param memoryRows     the two row counts of the memory check
+ * @param budget         the engine's token budget ({@code batch.max-tokens}, {@code batch.max-rows})
+ * @param chunkRows      rows sorted and batched at a time ({@code batch.chunk-rows}), as in Spark tasks
+ * @param jobsJar        the thin jobs jar the child embed processes run (null without spark and memory)
+ * @param launcherDir    jobs/target/launcher with classpath.txt and jvm-options.txt (null without spark and memory)
+ * @param command        the command that started the run
+ * @param config         the resolved configuration, secrets masked
+ */
+public record BenchSettings(Path projectRoot, Path stsbPath, Path bertPath, int runs, Set<Part> parts, Path output,
+                            int sentences, int bertSentences, int docs, List<Integer> threads, int parallelTasks,
+                            int naiveBatch, int sparkRows, List<Integer> memoryRows, TokenBudget budget, int chunkRows,
+                            Path jobsJar, Path launcherDir, String command, Map<String, String> config) {
+
+    public boolean has(Part part) {
+        return parts.contains(part);
+    }
+
+    /** Where the raw figures go: bench.json next to the Markdown report. */
+    public Path json() {
+        Path dir = output.toAbsolutePath().getParent();
+        return dir.resolve("bench.json");
+    }
+}

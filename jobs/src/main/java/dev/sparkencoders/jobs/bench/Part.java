@@ -1,0 +1,38 @@
+package dev.sparkencoders.jobs.bench;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The parts of the bench run, each skippable through {@code bench.parts}. */
+public enum Part {
+    /** The bare engine (no Spark): length-sorted token-budget batches. */
+    ENGINE,
+    /** langchain4j's in-process AllMiniLmL6V2EmbeddingModel on ONNX Runtime. */
+    PEER,
+    /** The same engine with fixed-count batches in arrival order. */
+    NAIVE,
+    /** The embed job, launcher to Parquet, in a child process. */
+    SPARK,
+    /** The fp32 matmul roofline through DJL. */
+    ROOFLINE,
+    /** Peak RSS of embed child processes over two row counts. */
+    MEMORY;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Part parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Cannot use bench part '" + name.trim() + "': unknown part (known: "
+                    + names() + ")");
+        }
+    }
+
+    public static String names() {
+        return Arrays.stream(values()).map(Part::id).collect(Collectors.joining(","));
+    }
+}

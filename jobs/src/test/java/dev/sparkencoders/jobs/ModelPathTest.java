@@ -1,0 +1,30 @@
+package dev.sparkencoders.jobs;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** Executors run in their own working directories, so a relative model.path is pinned to the driver's. */
+class ModelPathTest {
+
+    private static String specPath(String... sets) {
+        String[] args = new String[1 + 2 * sets.length];
+        args[0] = "embed";
+        for (int i = 0; i < sets.length; i++) {
+            args[1 + 2 * i] = "--set";
+            args[2 + 2 * i] = sets[i];
+        }
+        return Models.spec(JobConfig.resolve(CommandLine.parse(args))).path();
+    }
+
+    @Test
+    void relativeModelPathsBecomeAbsoluteOnTheDriver() {
+        assertEquals(Path.of("").toAbsolutePath().resolve("models/bge").toString(), specPath("model.path=models/./bge"));
+        assertEquals("/models/bge", specPath("model.path=/models/bge"));
+        assertEquals("hdfs://nn/models/bge", specPath("model.path=hdfs://nn/models/bge"));
+        assertNull(specPath());
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Text to tokens and back: the HuggingFace tokenizer with truncation counted, head/tail/head+tail truncation and
+ * sliding windows for long documents, batching by token budget, and NER span aggregation with character offsets.
+ */
+package dev.sparkencoders.text;
