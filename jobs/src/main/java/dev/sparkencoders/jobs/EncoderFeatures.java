@@ -36,9 +36,10 @@ final class EncoderFeatures {
     private final int chunkRows;
     private final ErrorMode errors;
     private final TaskCounters counters;
+    private final LongTextPolicy longText;
 
     private EncoderFeatures(SparkSession spark, ModelSpec spec, EncoderModel model, TokenBudget budget, int chunkRows,
-                            ErrorMode errors, TaskCounters counters) {
+                            ErrorMode errors, TaskCounters counters, LongTextPolicy longText) {
         this.spark = spark;
         this.spec = spec;
         this.model = model;
@@ -46,6 +47,7 @@ final class EncoderFeatures {
         this.chunkRows = chunkRows;
         this.errors = errors;
         this.counters = counters;
+        this.longText = longText;
     }
 
     /** Reads the model and batch settings and loads the model on the driver, failing early with one sentence. */
@@ -61,7 +63,10 @@ final class EncoderFeatures {
         }
         ModelSpec spec = Models.spec(config);
         EncoderModel model = Models.validate(spec);
-        return new EncoderFeatures(spark, spec, model, budget, chunkRows, errors, TaskCounters.register(spark));
+        // Long texts are handled as embed and classify handle them (truncation, windows.stride), so a head trained
+        // here sees the embeddings classify --set head.path=... computes with the same settings.
+        return new EncoderFeatures(spark, spec, model, budget, chunkRows, errors, TaskCounters.register(spark),
+                TaskJob.longText(config, model));
     }
 
     /**
@@ -70,7 +75,7 @@ final class EncoderFeatures {
      */
     Dataset<Row> embed(Dataset<Row> input, String textColumn, String vectorColumn, String errorColumn) {
         int textIndex = InputReader.stringColumn(input, textColumn, ConfigKey.INPUT_TEXT_COL);
-        EmbedTask task = new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR, LongTextPolicy.DEFAULT);
+        EmbedTask task = new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR, longText);
         Dataset<Row> out = input.mapPartitions(
                 new TaskPartitionFunction(spec, task, budget, chunkRows, errors, -1, counters),
                 Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));

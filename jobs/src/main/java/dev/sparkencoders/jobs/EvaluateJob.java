@@ -46,6 +46,7 @@ final class EvaluateJob implements Job {
                 EvaluationOutput.requireExists(spark, config.require(ConfigKey.TRAIN_PATH), ConfigKey.TRAIN_PATH);
                 EvaluationOutput.requireExists(spark, config.require(ConfigKey.TEST_PATH), ConfigKey.TEST_PATH);
                 IntentEvaluation.regParams(config);
+                IntentEvaluation.checkColumns(spark, config);
                 config.positiveInt(ConfigKey.EVALUATE_MAX_ITER);
             }
             String format = config.require(ConfigKey.OUTPUT_FORMAT).toLowerCase(Locale.ROOT);

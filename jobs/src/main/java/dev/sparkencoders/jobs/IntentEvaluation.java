@@ -245,7 +245,19 @@ final class IntentEvaluation {
         return report;
     }
 
+    /** Checks, before any output is written or model loaded, that both files have the text and label columns. */
+    static void checkColumns(SparkSession spark, JobConfig config) {
+        String textCol = config.get(ConfigKey.INPUT_TEXT_COL) != null ? config.get(ConfigKey.INPUT_TEXT_COL) : TEXT;
+        String labelCol = config.require(ConfigKey.EVALUATE_LABEL_COL);
+        read(spark, config.require(ConfigKey.TRAIN_PATH), textCol, labelCol);
+        read(spark, config.require(ConfigKey.TEST_PATH), textCol, labelCol);
+    }
+
     private Dataset<Row> read(String path, String textCol, String labelCol) {
+        return read(spark, path, textCol, labelCol);
+    }
+
+    private static Dataset<Row> read(SparkSession spark, String path, String textCol, String labelCol) {
         Dataset<Row> df;
         try {
             df = spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"").csv(path);
@@ -253,7 +265,10 @@ final class IntentEvaluation {
             throw new JobConfigException("Cannot read " + path + " as CSV: " + e.getMessage(), e);
         }
         InputReader.stringColumn(df, textCol, ConfigKey.INPUT_TEXT_COL);
-        InputReader.stringColumn(df, labelCol, ConfigKey.EVALUATE_LABEL_COL);
+        if (!Arrays.asList(df.columns()).contains(labelCol)) {
+            throw new JobConfigException("Cannot find label column '" + labelCol + "' in " + path + ": it has columns "
+                    + Arrays.toString(df.columns()) + " (set " + ConfigKey.EVALUATE_LABEL_COL.key() + ")");
+        }
         return df.select(col(textCol).alias(TEXT), col(labelCol).alias(GOLD));
     }
 

@@ -74,21 +74,24 @@ final class PipelineHead implements TextTask, ResultTransform {
     private final transient PipelineModel model;
     private final transient ProbabilisticClassificationModel<?, ?> classifier;
     private final String[] labels;
+    private final LongTextPolicy longText;
     private final transient JsonObject metadata;
 
     private PipelineHead(int textIndex, String path, double threshold, PipelineModel model,
-                         ProbabilisticClassificationModel<?, ?> classifier, String[] labels, JsonObject metadata) {
+                         ProbabilisticClassificationModel<?, ?> classifier, String[] labels, LongTextPolicy longText,
+                         JsonObject metadata) {
         this.textIndex = textIndex;
         this.path = path;
         this.threshold = threshold;
         this.model = model;
         this.classifier = classifier;
         this.labels = labels;
+        this.longText = longText;
         this.metadata = metadata;
     }
 
     /** Loads the head named by {@code head.path} on the driver, failing with one sentence when it cannot be used. */
-    static PipelineHead load(JobConfig config, int textIndex) {
+    static PipelineHead load(JobConfig config, int textIndex, LongTextPolicy longText) {
         String path = config.require(ConfigKey.HEAD_PATH);
         double threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD) != null
                 ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD) : 0.0;
@@ -125,7 +128,8 @@ final class PipelineHead implements TextTask, ResultTransform {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = names != null && i < names.length ? names[i] : "LABEL_" + i;
         }
-        return new PipelineHead(textIndex, path, threshold, model, classifier, labels, readMetadata(spark, path));
+        return new PipelineHead(textIndex, path, threshold, model, classifier, labels, longText,
+                readMetadata(spark, path));
     }
 
     @Override
@@ -160,7 +164,7 @@ final class PipelineHead implements TextTask, ResultTransform {
 
     @Override
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
-        return new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR, LongTextPolicy.DEFAULT).process(runner, rows);
+        return new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR, longText).process(runner, rows);
     }
 
     /**
@@ -253,11 +257,11 @@ final class PipelineHead implements TextTask, ResultTransform {
     @Override
     public boolean equals(Object o) {
         return o instanceof PipelineHead h && h.textIndex == textIndex && h.path.equals(path)
-                && h.threshold == threshold;
+                && h.threshold == threshold && h.longText.equals(longText);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(textIndex, path, threshold);
+        return Objects.hash(textIndex, path, threshold, longText);
     }
 }

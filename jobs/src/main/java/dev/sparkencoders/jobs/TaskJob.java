@@ -70,7 +70,7 @@ final class TaskJob implements Job {
     static TaskJob classify() {
         return new TaskJob("classify", (config, input, model) -> {
             if (config.get(ConfigKey.HEAD_PATH) != null) { // a Spark ML PipelineModel on the embeddings
-                return PipelineHead.load(config, textColumn(config, input));
+                return PipelineHead.load(config, textColumn(config, input), longText(config, model));
             }
             String threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD);
             double value = threshold != null ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD)

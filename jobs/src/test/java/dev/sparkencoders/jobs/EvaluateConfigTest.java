@@ -1,0 +1,49 @@
+package dev.sparkencoders.jobs;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The evaluate job refuses bad settings with one sentence and exit code 2, before writing anything. */
+class EvaluateConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void refusesAnUnknownTask() {
+        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "task=glue", "--set",
+                "output.path=" + dir.resolve("o"));
+        assertEquals(2, outcome.code());
+        assertTrue(outcome.stderr().contains("Cannot use task=glue: unknown evaluation (use sts or intent)"),
+                outcome.stderr());
+    }
+
+    @Test
+    void refusesAMissingDataFileAndAMissingLabelColumnBeforeWritingOutput() throws IOException {
+        Path output = dir.resolve("o");
+        JobRunner.Outcome missing = JobRunner.run("evaluate", "--set", "task=sts", "--set",
+                "data.path=" + dir.resolve("absent.tsv"), "--set", "output.path=" + output, "--set",
+                "spark.master=local[1]", "--set", "spark.ui.enabled=false");
+        assertEquals(2, missing.code());
+        assertTrue(missing.stderr().contains("Cannot read data.path " + dir.resolve("absent.tsv")
+                + ": it does not exist (check data.path)"), missing.stderr());
+
+        Path csv = dir.resolve("train.csv");
+        Files.writeString(csv, "text,intent\n\"hello, there\",greet\nbye,leave\n");
+        JobRunner.Outcome wrongColumn = JobRunner.run("evaluate", "--set", "task=intent", "--set",
+                "train.path=" + csv, "--set", "test.path=" + csv, "--set", "output.path=" + output, "--set",
+                "spark.master=local[1]", "--set", "spark.ui.enabled=false");
+        assertEquals(2, wrongColumn.code());
+        assertTrue(wrongColumn.stderr().contains("Cannot find label column 'category' in " + csv
+                + ": it has columns [text, intent] (set evaluate.label-col)"), wrongColumn.stderr());
+        assertFalse(Files.exists(output));
+    }
+}
