@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,16 +39,12 @@ final class EvaluationOutput {
 
     static EvaluationOutput prepare(SparkSession spark, JobConfig config) {
         String path = config.require(ConfigKey.OUTPUT_PATH);
-        String mode = config.require(ConfigKey.OUTPUT_MODE).toLowerCase(Locale.ROOT);
-        if (!mode.equals("errorifexists") && !mode.equals("overwrite")) {
-            throw new JobConfigException("Cannot use output.mode=" + mode + ": unknown mode (use errorifexists or"
-                    + " overwrite)");
-        }
+        SaveMode mode = OutputWriter.saveMode(config);
         Path root = new Path(path);
         try {
             FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (fs.exists(root)) {
-                if (mode.equals("errorifexists")) {
+                if (mode == SaveMode.ErrorIfExists) {
                     throw new JobConfigException("Cannot write output to " + path + ": the path already exists"
                             + " (choose a new output.path or set output.mode=overwrite)");
                 }

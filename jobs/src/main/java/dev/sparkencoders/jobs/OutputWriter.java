@@ -45,12 +45,7 @@ final class OutputWriter {
         if (!format.equals("parquet") && !format.equals("json")) {
             throw new JobConfigException("Cannot use output.format=" + format + ": unknown format (use parquet or json)");
         }
-        SaveMode mode = switch (config.require(ConfigKey.OUTPUT_MODE).toLowerCase(Locale.ROOT)) {
-            case "errorifexists" -> SaveMode.ErrorIfExists;
-            case "overwrite" -> SaveMode.Overwrite;
-            default -> throw new JobConfigException("Cannot use output.mode=" + config.get(ConfigKey.OUTPUT_MODE)
-                    + ": unknown mode (use errorifexists or overwrite)");
-        };
+        SaveMode mode = saveMode(config);
         if (mode == SaveMode.ErrorIfExists && exists(spark, path)) {
             throw new JobConfigException("Cannot write output to " + path + ": the path already exists (choose a new"
                     + " output.path or set output.mode=overwrite)");
@@ -60,6 +55,16 @@ final class OutputWriter {
             spark.conf().set("spark.sql.sources.partitionOverwriteMode", "dynamic");
         }
         return new OutputWriter(path, format, mode, partitionColumn, config.get(ConfigKey.OUTPUT_PARTITION_VALUE));
+    }
+
+    /** {@code output.mode}: errorifexists or overwrite; anything else is refused with one sentence. */
+    static SaveMode saveMode(JobConfig config) {
+        return switch (config.require(ConfigKey.OUTPUT_MODE).toLowerCase(Locale.ROOT)) {
+            case "errorifexists" -> SaveMode.ErrorIfExists;
+            case "overwrite" -> SaveMode.Overwrite;
+            default -> throw new JobConfigException("Cannot use output.mode=" + config.get(ConfigKey.OUTPUT_MODE)
+                    + ": unknown mode (use errorifexists or overwrite)");
+        };
     }
 
     /** Adds the partition column with this run's value when the input does not have it. */
