@@ -421,6 +421,20 @@ class TfCheckpointImporterTest {
         assertTrue(p.getMessage().contains("bert/pooler/dense/bias"), p.getMessage());
     }
 
+    /** Found by TfCheckpointFuzzTest: one key naming layer 61855 made the importer list a million expected names. */
+    @Test
+    void aLayerNumberWithGapsIsRefusedBeforeListingItsLayers(@TempDir Path tmp) throws IOException {
+        TinyBert tiny = new TinyBert();
+        Path dir = tiny.writeSavedModel(tmp.resolve("model"), s -> s);
+        Map<String, byte[]> entries = new TreeMap<>(tiny.entries());
+        entries.put("bert/encoder/layer_61855/output/dense/bias", entries.get("bert/encoder/layer_0/output/dense/bias"));
+        Files.write(dir.resolve("variables/variables.index"), SsTableWriter.table(entries, (k, v) -> v, -1, -1, -1));
+        CheckpointException e = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThrows(
+                CheckpointException.class, () -> TfCheckpointImporter.importModel(dir, tmp.resolve("out"))));
+        assertTrue(e.getMessage().contains("tensors of bert/encoder/layer_61855 but none of bert/encoder/layer_2"),
+                e.getMessage());
+    }
+
     @Test
     void existingOutputDirectoryIsNotOverwritten(@TempDir Path tmp) throws IOException {
         Path dir = new TinyBert().writeSavedModel(tmp.resolve("model"), s -> s);
