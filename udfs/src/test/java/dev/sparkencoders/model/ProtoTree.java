@@ -64,6 +64,15 @@ final class ProtoTree {
         return parse(bytes, 0, bytes.length, type, schema);
     }
 
+    /** Parses a message that earlier mutations may have broken; null when it is not valid protobuf. */
+    static ProtoTree tryParse(byte[] bytes, String type, Map<String, Map<Integer, String>> schema) {
+        try {
+            return parse(bytes, type, schema);
+        } catch (RuntimeException e) { // out of bounds, negative length, unknown wire type
+            return null;
+        }
+    }
+
     private static ProtoTree parse(byte[] b, int from, int to, String type, Map<String, Map<Integer, String>> schema) {
         ProtoTree tree = new ProtoTree(type);
         int[] pos = {from};
@@ -83,7 +92,11 @@ final class ProtoTree {
                     pos[0] += 4;
                 }
                 case LEN -> {
-                    int n = (int) varint(b, pos);
+                    long length = varint(b, pos);
+                    if (length < 0 || length > to - pos[0]) {
+                        throw new IllegalArgumentException("a length of " + length + " bytes past the message");
+                    }
+                    int n = (int) length;
                     String childType = schema.getOrDefault(type, Map.of()).get(f.number);
                     if (childType != null) {
                         f.child = parse(b, pos[0], pos[0] + n, childType, schema);

@@ -197,8 +197,13 @@ class TfCheckpointFuzzTest {
                 return UNSORTED + "reverse the key order";
             }
             default -> {
-                ProtoTree entry = ProtoTree.parse(index.get(key), key.isEmpty() ? "BundleHeaderProto" : "BundleEntryProto",
-                        SCHEMA);
+                ProtoTree entry = ProtoTree.tryParse(index.get(key),
+                        key.isEmpty() ? "BundleHeaderProto" : "BundleEntryProto", SCHEMA);
+                if (entry == null) { // broken by an earlier mutation of this input
+                    Mutations.Result r = Mutations.random(index.get(key), random);
+                    index.put(key, r.bytes());
+                    return r.description() + " in the value of '" + key + "'";
+                }
                 String what = entry.mutate(random, strings);
                 index.put(key, entry.serialize());
                 return what + " of '" + key + "'";
