@@ -11,9 +11,13 @@ import java.io.IOException;
  * What an output path holds before a job writes to it. A folder counts as a job's output when everything in it is
  * what Spark and this project write there: {@code part-*} files and their {@code .crc} checksums, names starting with
  * {@code _} ({@code _SUCCESS}, {@code _temporary/}, {@code _run_report.json}), Spark's {@code .spark-staging-*}
- * folders and partition folders ({@code run_date=2026-11-23/}) holding the same. Such an output is complete when
- * {@code _SUCCESS} is at its top, else it is what a killed or failed run left behind. Anything else in the folder
- * makes it foreign: a user's folder that no job may delete.
+ * folders and partition folders ({@code run_date=2026-11-23/}) holding the same. Anything else makes the folder
+ * foreign: a user's folder that no job may delete.
+ *
+ * <p>Such an output holds finished work when a run got to the end: {@code _SUCCESS} or {@code _run_report.json} at
+ * its top, or a partition folder, which Spark's dynamic partition overwrite moves there only when a run commits (and
+ * which writes no {@code _SUCCESS} at the top). Otherwise it is what a killed or failed run left behind, and no row
+ * in it was ever published.
  *
  * <pre>{@code
  * ExistingOutput existing = ExistingOutput.inspect(fs, new Path("out/embed"));
@@ -31,15 +35,16 @@ record ExistingOutput(State state, String foreignEntry) {
         ABSENT,
         /** An empty folder. */
         EMPTY,
-        /** A job's output without {@code _SUCCESS}: a run that was killed or failed while writing. */
+        /** What a run that was killed or failed while writing left: Spark's work folders, part files. */
         INCOMPLETE,
-        /** A finished job's output ({@code _SUCCESS} at its top). */
+        /** The output of a finished run, possibly beside the leftovers of a killed one. */
         COMPLETE,
         /** A file, or a folder holding something no job wrote. */
         FOREIGN
     }
 
     static final String SUCCESS = "_SUCCESS";
+    static final String RUN_REPORT = "_run_report.json";
     static final String STAGING_PREFIX = ".spark-staging-";
 
     /** Looks at {@code path} and the partition folders below it; the contents of Spark's work folders are not read. */
@@ -61,7 +66,12 @@ record ExistingOutput(State state, String foreignEntry) {
         if (foreign != null) {
             return new ExistingOutput(State.FOREIGN, foreign);
         }
-        return new ExistingOutput(fs.exists(new Path(path, SUCCESS)) ? State.COMPLETE : State.INCOMPLETE, null);
+        boolean finished = false;
+        for (FileStatus entry : entries) {
+            String name = entry.getPath().getName();
+            finished |= name.equals(SUCCESS) || name.equals(RUN_REPORT) || entry.isDirectory() && isPartition(name);
+        }
+        return new ExistingOutput(finished ? State.COMPLETE : State.INCOMPLETE, null);
     }
 
     private static String firstForeign(FileSystem fs, FileStatus[] entries, String prefix) throws IOException {

@@ -25,10 +25,10 @@ import static org.apache.spark.sql.functions.lit;
  * With {@code output.partition-by} the output is partitioned and an overwrite replaces only the partitions this run
  * writes (Spark's dynamic partition overwrite), so a nightly rerun replaces exactly its own day.
  *
- * <p>What a rerun finds at the output path decides what happens (see {@link ExistingOutput}): the incomplete output
- * of a run that was killed or failed (no {@code _SUCCESS}), or an empty folder, is replaced whatever
- * {@code output.mode} says; a complete output is refused, or replaced with {@code output.mode=overwrite}; a file, or
- * a folder holding anything a job does not write, is always refused, so no setting can delete a user's folder.
+ * <p>What a rerun finds at the output path decides what happens (see {@link ExistingOutput}): what a run that was
+ * killed or failed left, or an empty folder, is replaced whatever {@code output.mode} says; the output of a finished
+ * run is refused, or overwritten with {@code output.mode=overwrite}; a file, or a folder holding anything a job does
+ * not write, is always refused, so no setting can delete a user's folder.
  */
 final class OutputWriter {
 
@@ -67,8 +67,8 @@ final class OutputWriter {
                     + ", so it is neither replaced nor written into (choose another output.path, or move it away)");
             case COMPLETE -> {
                 if (mode == SaveMode.ErrorIfExists) {
-                    throw new JobConfigException("Cannot write output to " + path + ": it holds the complete output of"
-                            + " an earlier run (choose a new output.path or set output.mode=overwrite)");
+                    throw new JobConfigException("Cannot write output to " + path + ": it holds the output of a"
+                            + " finished run (choose a new output.path or set output.mode=overwrite)");
                 }
             }
             default -> { }
@@ -118,8 +118,7 @@ final class OutputWriter {
         FileSystem fs = fileSystem(rows.sparkSession(), path);
         Path root = new Path(path);
         if (replaceIncomplete) {
-            LOG.warn("Replacing {}: it holds the incomplete output of a run that did not finish (no {})", path,
-                    ExistingOutput.SUCCESS);
+            LOG.warn("Replacing {}: it holds what a run that did not finish left", path);
             delete(fs, root);
         }
         var writer = rows.write().mode(mode).format(format);
@@ -162,7 +161,7 @@ final class OutputWriter {
     }
 
     void writeReport(SparkSession spark, String json) {
-        Path file = new Path(path, "_run_report.json");
+        Path file = new Path(path, ExistingOutput.RUN_REPORT);
         try {
             FileSystem fs = file.getFileSystem(spark.sparkContext().hadoopConfiguration());
             try (OutputStream out = fs.create(file, true)) {

@@ -36,11 +36,14 @@ class ExistingOutputTest {
         files("half/part-00000-1f2e.json", "half/.part-00000-1f2e.json.crc", "half/_temporary/0/task_x/part-00001.json");
         assertState(ExistingOutput.State.INCOMPLETE, null, "half");
 
-        // a nightly output: finished days, and a killed dynamic-overwrite run's staging folder
-        files("nightly/_SUCCESS", "nightly/run_date=2026-11-21/part-00000-a.parquet",
-                "nightly/run_date=2026-11-21/.part-00000-a.parquet.crc", "nightly/run_date=2026-11-22/part-00000-b.parquet",
+        // a nightly output (dynamic partition overwrite writes no _SUCCESS at the top): finished days, and a killed
+        // run's staging folder
+        files("nightly/run_date=2026-11-21/part-00000-a.parquet", "nightly/run_date=2026-11-21/.part-00000-a.parquet.crc",
+                "nightly/run_date=2026-11-22/part-00000-b.parquet",
                 "nightly/.spark-staging-5c1d/_temporary/0/task_x/run_date=2026-11-23/part-00000-c.parquet");
         assertState(ExistingOutput.State.COMPLETE, null, "nightly");
+        files("reported/_run_report.json", "reported/.spark-staging-5c1d/_temporary/0/task_x/part-00000-c.parquet");
+        assertState(ExistingOutput.State.COMPLETE, null, "reported");
         files("first-night/.spark-staging-5c1d/_temporary/0/task_x/run_date=2026-11-23/part-00000-c.parquet");
         assertState(ExistingOutput.State.INCOMPLETE, null, "first-night");
     }

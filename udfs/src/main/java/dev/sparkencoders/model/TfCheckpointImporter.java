@@ -68,6 +68,8 @@ public final class TfCheckpointImporter {
     static final int MAX_INDEX_BYTES = 64 << 20;
     static final int MAX_VOCAB_BYTES = 64 << 20;
     static final int HEAD_SIZE = 64;
+    /** The NSP head's classes: B follows A, or not. */
+    static final int NSP_LABELS = 2;
 
     private static final String INDEX = "variables/variables.index";
     private static final String VOCAB = "assets/vocab.txt";
@@ -254,11 +256,9 @@ public final class TfCheckpointImporter {
             } else if (name.equals("cls/predictions/output_bias")) {
                 shape = new long[] {plan.vocabSize};
             } else if (name.equals("cls/seq_relationship/output_weights")) {
-                long[] s = entries.get(scope + name).shape();
-                shape = new long[] {s.length == 2 ? s[0] : -1, h};
+                shape = new long[] {NSP_LABELS, h}; // fixed: the tensor's own row count may lie
             } else if (name.equals("cls/seq_relationship/output_bias")) {
-                long[] s = entries.get(scope + "cls/seq_relationship/output_weights").shape();
-                shape = new long[] {s.length == 2 ? s[0] : -1};
+                shape = new long[] {NSP_LABELS};
             } else if (name.contains("/intermediate/dense/")) {
                 shape = leaf.equals("kernel") ? new long[] {h, ff} : new long[] {ff};
             } else if (name.contains("/output/dense/") && !name.contains("/attention/")) {
