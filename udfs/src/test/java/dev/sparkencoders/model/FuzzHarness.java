@@ -52,7 +52,14 @@ final class FuzzHarness implements AutoCloseable {
     private final String reader;
     private ExecutorService worker = newWorker();
 
+    /** Heap above which an allocation sized by a lying length could succeed and go unnoticed. */
+    static final long MAX_HEAP = 512L << 20;
+
     FuzzHarness(String reader) {
+        if (Runtime.getRuntime().maxMemory() > MAX_HEAP) {
+            throw new AssertionError("Cannot fuzz " + reader + ": the heap is " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MB (run the fuzz tests in the 256 MB surefire execution of udfs/pom.xml)");
+        }
         this.reader = reader;
     }
 
@@ -93,7 +100,8 @@ final class FuzzHarness implements AutoCloseable {
     static String reason(String message) {
         int colon = message.indexOf(": ");
         String reason = colon < 0 ? message : message.substring(colon + 2);
-        reason = reason.replaceAll("'[^']*'", "'*'").replaceAll("/\\S+", "*").replaceAll("-?\\d+", "#");
+        reason = reason.replaceAll("'[^']*'", "'*'").replaceAll("/\\S+", "*").replaceAll("-?\\d+", "#")
+                .replaceAll("[^\\x20-\\x7e]", "?"); // a mutated name may hold any bytes
         String[] words = reason.split("\\s+");
         for (int i = 0; i < words.length; i++) {
             if (words[i].matches(".*\\w\\.\\w.*")) { // a parameter name such as encoder.layer.#.output.dense.bias
