@@ -14,6 +14,7 @@ import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.NerTask;
 import dev.sparkencoders.spark.PairMode;
 import dev.sparkencoders.spark.PairsTask;
+import dev.sparkencoders.spark.ReplacedTokensTask;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TextTask;
@@ -113,6 +114,11 @@ final class TaskJob implements Job {
     static TaskJob fillMask() {
         return new TaskJob("fill-mask", (config, input, model) ->
                 new FillMaskTask(textColumn(config, input), config.positiveInt(ConfigKey.FILL_MASK_TOP_K)));
+    }
+
+    static TaskJob replacedTokens() {
+        return new TaskJob("replaced-tokens", (config, input, model) ->
+                new ReplacedTokensTask(textColumn(config, input), longText(config, model)));
     }
 
     static TaskJob pairs() {
@@ -220,7 +226,7 @@ final class TaskJob implements Job {
         RunReport report = new RunReport(name, input.count(), written.count(),
                 written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
                 counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
-                executors(spark), (System.nanoTime() - start) / 1e9, modelId, weightsSha256, config.masked());
+                spark.sparkContext().master(), executors(spark), (System.nanoTime() - start) / 1e9, modelId, weightsSha256, config.masked());
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());
     }
