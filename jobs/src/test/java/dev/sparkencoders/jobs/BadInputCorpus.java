@@ -2,18 +2,14 @@ package dev.sparkencoders.jobs;
 
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -121,7 +117,7 @@ final class BadInputCorpus {
             rows.add(RowFactory.create(c.id(), c.bytes(), i, i / 2.0, new byte[] {(byte) i}, List.of("t" + i),
                     RowFactory.create("case " + i)));
         }
-        withSpark(spark -> {
+        JobRunner.withSpark(spark -> {
             spark.createDataFrame(rows, schema).coalesce(1)
                     .select(col("id"), col("bytes").cast("string").as("text"), col("n"), col("score"), col("blob"),
                             col("tags"), col("meta"))
@@ -129,32 +125,6 @@ final class BadInputCorpus {
             return null;
         });
         return cases;
-    }
-
-    /** Runs {@code action} on a local SparkSession of its own, stopped after (jobs start their own). */
-    static <T> T withSpark(Function<SparkSession, T> action) {
-        SparkSession spark = SparkSession.builder().master("local[1]").appName("bad-input-test")
-                .config("spark.ui.enabled", "false").getOrCreate();
-        try {
-            return action.apply(spark);
-        } finally {
-            spark.stop();
-        }
-    }
-
-    /** The rows of a job's Parquet output, part file by part file (so in input order). */
-    static List<Row> parquetRows(Path output) throws IOException {
-        List<String> parts;
-        try (Stream<Path> files = Files.list(output)) {
-            parts = files.map(Path::toString).filter(p -> p.endsWith(".parquet")).sorted().toList();
-        }
-        return withSpark(spark -> {
-            List<Row> rows = new ArrayList<>();
-            for (String part : parts) {
-                rows.addAll(spark.read().parquet(part).collectAsList());
-            }
-            return rows;
-        });
     }
 
     /** About {@code chars} characters of English sentences. */

@@ -67,7 +67,7 @@ class BadInputJobTest {
 
     @Test
     void theParquetFileHoldsTheBytesAsWritten() {
-        List<Row> stored = BadInputCorpus.withSpark(spark -> spark.read().parquet(parquetFile.toString())
+        List<Row> stored = JobRunner.withSpark(spark -> spark.read().parquet(parquetFile.toString())
                 .selectExpr("id", "cast(text as binary)").collectAsList());
         assertEquals(rows.size(), stored.size());
         for (Row r : stored) {
@@ -171,7 +171,7 @@ class BadInputJobTest {
                         "--set", "model.path=" + (job.equals("ner") ? nerModel : ""),
                         "--set", "output.path=" + output, "--set", "spark.ui.enabled=false");
                 assertEquals(2, outcome.code(), column + ": " + outcome.stderr());
-                String message = BadModelJobTest.refusal(outcome.stderr(), job);
+                String message = JobRunner.refusal(outcome.stderr(), job);
                 assertTrue(message.startsWith("Cannot use column '" + column + "' as text: its type is "), message);
                 assertFalse(Files.exists(output), "no output for a refused job");
             }
@@ -213,7 +213,7 @@ class BadInputJobTest {
 
     private static List<Row> readBack(Path output, int expectedRows) throws IOException {
         assertTrue(Files.exists(output.resolve("_SUCCESS")));
-        List<Row> out = BadInputCorpus.parquetRows(output);
+        List<Row> out = JobRunner.parquetRows(output);
         assertEquals(expectedRows, out.size(), "rows in == rows out");
         return out;
     }

@@ -91,7 +91,7 @@ class LauncherIT {
 
             System.err.printf("launcher refused %s in %.1f s (exit %d)%n", bad, run.seconds(), run.code());
             assertNotEquals(0, run.code(), run.stderr());
-            String message = BadModelJobTest.refusal(run.stderr(), "embed");
+            String message = JobRunner.refusal(run.stderr(), "embed");
             assertTrue(message.contains(bad.fragment), message);
             assertEquals(List.of(), otherLines(run.stderr()), "the refusal is all the launcher prints");
             assertEquals("", run.stdout());

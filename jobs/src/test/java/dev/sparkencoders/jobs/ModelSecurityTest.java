@@ -51,7 +51,7 @@ class ModelSecurityTest {
         JobRunner.Outcome refused = JobRunner.run("embed", "--set", "model.path=" + custom,
                 "--set", "input.path=" + input, "--set", "output.path=" + refusedOutput);
         assertEquals(2, refused.code(), refused.stderr());
-        assertTrue(BadModelJobTest.refusal(refused.stderr(), "embed").contains("unsupported model_type 'x-bert'"));
+        assertTrue(JobRunner.refusal(refused.stderr(), "embed").contains("unsupported model_type 'x-bert'"));
         assertFalse(Files.exists(refusedOutput));
 
         assertFalse(Files.exists(marker), "no Python file of a model directory ran");
