@@ -14,6 +14,7 @@ import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.NerTask;
 import dev.sparkencoders.spark.PairMode;
 import dev.sparkencoders.spark.PairsTask;
+import dev.sparkencoders.spark.ReplacedTokensTask;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TextTask;
@@ -115,6 +116,11 @@ final class TaskJob implements Job {
                 new FillMaskTask(textColumn(config, input), config.positiveInt(ConfigKey.FILL_MASK_TOP_K)));
     }
 
+    static TaskJob replacedTokens() {
+        return new TaskJob("replaced-tokens", (config, input, model) ->
+                new ReplacedTokensTask(textColumn(config, input), longText(config, model)));
+    }
+
     static TaskJob pairs() {
         return new TaskJob("pairs", (config, input, model) -> new PairsTask(
                 InputReader.stringColumn(input, config.require(ConfigKey.PAIRS_TEXT_A_COL), ConfigKey.PAIRS_TEXT_A_COL),
@@ -165,18 +171,32 @@ final class TaskJob implements Job {
         return InputReader.stringColumn(input, column, ConfigKey.INPUT_TEXT_COL);
     }
 
+    /** The model as the driver loaded it to validate it, and how many loads that took (0 when cached). */
+    private record ValidatedModel(ModelSpec spec, EncoderModel model, long loads) {}
+
+    /**
+     * Loads the model before Spark starts, so that a bad model is refused with one sentence before the job asks a
+     * cluster for executors, then runs the job.
+     */
     @Override
     public void run(JobConfig config) {
+        long start = System.nanoTime();
+        ModelSpec spec = Models.spec(config);
+        long loadsBefore = ModelCache.loads();
+        ValidatedModel model = new ValidatedModel(spec, Models.validate(spec), ModelCache.loads() - loadsBefore);
         SparkSession spark = SparkSessions.create(name, config);
         try {
-            run(spark, config);
+            run(spark, config, model, start);
         } finally {
             spark.stop();
         }
     }
 
-    private void run(SparkSession spark, JobConfig config) {
-        long start = System.nanoTime();
+    private void run(SparkSession spark, JobConfig config, ValidatedModel validated, long start) {
+        ModelSpec spec = validated.spec();
+        EncoderModel model = validated.model();
+        // In local mode the driver is the executor: the model it loaded to validate is the one the tasks use.
+        long driverLoads = spark.sparkContext().isLocal() ? validated.loads() : 0;
         splitInputForInference(spark, config);
         Dataset<Row> input = InputReader.read(spark, config);
         TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
@@ -184,11 +204,6 @@ final class TaskJob implements Job {
         int chunkRows = config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS);
         ErrorMode errors = parseErrors(config);
         OutputWriter output = OutputWriter.prepare(spark, config);
-        ModelSpec spec = Models.spec(config);
-        long loadsBefore = ModelCache.loads();
-        EncoderModel model = Models.validate(spec);
-        // In local mode the driver is the executor: the model it loaded to validate is the one the tasks use.
-        long driverLoads = spark.sparkContext().isLocal() ? ModelCache.loads() - loadsBefore : 0;
         TextTask task = factory.create(config, input, model);
         try {
             task.validate(model);
@@ -220,7 +235,7 @@ final class TaskJob implements Job {
         RunReport report = new RunReport(name, input.count(), written.count(),
                 written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
                 counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
-                executors(spark), (System.nanoTime() - start) / 1e9, modelId, weightsSha256, config.masked());
+                spark.sparkContext().master(), executors(spark), (System.nanoTime() - start) / 1e9, modelId, weightsSha256, config.masked());
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());
     }
