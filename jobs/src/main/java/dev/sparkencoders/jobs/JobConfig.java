@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A job's resolved configuration. Precedence, highest first: {@code --set key=value} on the command line, then
@@ -28,13 +29,16 @@ public final class JobConfig {
             "credentials", "accesskey", "signature");
 
     private final Map<String, String> values;
+    private final Set<String> given;
 
-    private JobConfig(Map<String, String> values) {
+    private JobConfig(Map<String, String> values, Set<String> given) {
         this.values = values;
+        this.given = given;
     }
 
     public static JobConfig resolve(CommandLine commandLine) {
         Map<String, String> values = new TreeMap<>();
+        Set<String> given = new TreeSet<>();
         for (ConfigKey key : ConfigKey.values()) {
             key.defaultValue().ifPresent(v -> values.put(key.key(), v));
         }
@@ -47,9 +51,11 @@ public final class JobConfig {
                         + e.getMessage() + " (check the --config path)", e);
             }
             file.stringPropertyNames().forEach(k -> put(values, k, file.getProperty(k), "in " + commandLine.configFile()));
+            given.addAll(file.stringPropertyNames());
         }
         commandLine.sets().forEach((k, v) -> put(values, k, v, "in --set"));
-        return new JobConfig(values);
+        given.addAll(commandLine.sets().keySet());
+        return new JobConfig(values, given);
     }
 
     private static void put(Map<String, String> values, String key, String value, String where) {
@@ -64,6 +70,11 @@ public final class JobConfig {
     public String get(ConfigKey key) {
         String v = values.get(key.key());
         return v == null || v.isEmpty() ? null : v;
+    }
+
+    /** Whether the config file or the command line gives the key a non-empty value (a default does not count). */
+    public boolean isGiven(ConfigKey key) {
+        return given.contains(key.key()) && get(key) != null;
     }
 
     public String require(ConfigKey key) {
