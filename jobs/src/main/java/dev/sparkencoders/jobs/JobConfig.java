@@ -5,11 +5,14 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A job's resolved configuration. Precedence, highest first: {@code --set key=value} on the command line, then
@@ -23,18 +26,27 @@ import java.util.TreeMap;
  */
 public final class JobConfig {
 
-    /** A key is secret when one of its dot- or dash-separated words is one of these (fs.s3a.secret.key, ...). */
-    private static final Set<String> SECRET_WORDS = Set.of("secret", "password", "passwd", "token", "credential",
-            "credentials", "accesskey", "signature");
+    /**
+     * A key is secret when one of its dot-, dash- or underscore-separated words ends with one of these
+     * (fs.s3a.secret.key, javax.jdo.option.ConnectionPassword, fs.s3a.session.token, ...); "max-tokens" is not.
+     */
+    private static final List<String> SECRET_WORDS = List.of("secret", "password", "passwd", "token", "credential",
+            "credentials", "accesskey", "apikey", "signature", "sas");
+
+    /** ... or when it names a key of these kinds (fs.s3a.access.key, fs.azure.account.key.ACCOUNT, ...). */
+    private static final Pattern SECRET_KEY = Pattern.compile("(access|account|encryption|private|api)[.\\-_]key");
 
     private final Map<String, String> values;
+    private final Set<String> given;
 
-    private JobConfig(Map<String, String> values) {
+    private JobConfig(Map<String, String> values, Set<String> given) {
         this.values = values;
+        this.given = given;
     }
 
     public static JobConfig resolve(CommandLine commandLine) {
         Map<String, String> values = new TreeMap<>();
+        Set<String> given = new TreeSet<>();
         for (ConfigKey key : ConfigKey.values()) {
             key.defaultValue().ifPresent(v -> values.put(key.key(), v));
         }
@@ -47,9 +59,11 @@ public final class JobConfig {
                         + e.getMessage() + " (check the --config path)", e);
             }
             file.stringPropertyNames().forEach(k -> put(values, k, file.getProperty(k), "in " + commandLine.configFile()));
+            given.addAll(file.stringPropertyNames());
         }
         commandLine.sets().forEach((k, v) -> put(values, k, v, "in --set"));
-        return new JobConfig(values);
+        given.addAll(commandLine.sets().keySet());
+        return new JobConfig(values, given);
     }
 
     private static void put(Map<String, String> values, String key, String value, String where) {
@@ -64,6 +78,11 @@ public final class JobConfig {
     public String get(ConfigKey key) {
         String v = values.get(key.key());
         return v == null || v.isEmpty() ? null : v;
+    }
+
+    /** Whether the config file or the command line gives the key a non-empty value (a default does not count). */
+    public boolean isGiven(ConfigKey key) {
+        return given.contains(key.key()) && get(key) != null;
     }
 
     public String require(ConfigKey key) {
@@ -141,6 +160,7 @@ public final class JobConfig {
 
     static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
-        return lower.endsWith("access.key") || Arrays.stream(lower.split("[.\\-_]")).anyMatch(SECRET_WORDS::contains);
+        return SECRET_KEY.matcher(lower).find() || Arrays.stream(lower.split("[.\\-_]"))
+                .anyMatch(word -> SECRET_WORDS.stream().anyMatch(word::endsWith));
     }
 }

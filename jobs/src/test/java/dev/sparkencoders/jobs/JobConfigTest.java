@@ -34,6 +34,18 @@ class JobConfigTest {
     }
 
     @Test
+    void aKeyIsGivenByTheFileOrTheCommandLineNotByItsDefault() throws IOException {
+        Path file = dir.resolve("classify.conf");
+        Files.writeString(file, "truncation = tail\nmodel.path =\n");
+        JobConfig config = JobConfig.resolve(CommandLine.parse("classify", "--config", file.toString(),
+                "--set", "windows.stride=64"));
+        assertTrue(config.isGiven(ConfigKey.TRUNCATION));
+        assertTrue(config.isGiven(ConfigKey.WINDOWS_STRIDE));
+        assertTrue(!config.isGiven(ConfigKey.TRUNCATION_HEAD_TOKENS), "a default is not given");
+        assertTrue(!config.isGiven(ConfigKey.MODEL_PATH), "an empty value is not given");
+    }
+
+    @Test
     void refusesUnknownKeysNamingWhereTheyCameFrom() throws IOException {
         JobConfigException e = assertThrows(JobConfigException.class,
                 () -> JobConfig.resolve(CommandLine.parse("embed", "--set", "input.pth=x")));
@@ -66,6 +78,22 @@ class JobConfigTest {
         assertTrue(JobConfig.isSecret("spark.hadoop.fs.s3a.access.key"));
         assertTrue(JobConfig.isSecret("spark.hadoop.fs.azure.sas.token"));
         assertTrue(!JobConfig.isSecret("batch.max-tokens"), "a token budget is not a secret");
+    }
+
+    @Test
+    void masksSecretsThatSparkAndHadoopSpellInOtherWays() {
+        for (String key : List.of("spark.hadoop.javax.jdo.option.ConnectionPassword", "spark.ssl.keyPassword",
+                "spark.hadoop.fs.azure.account.key.myaccount.dfs.core.windows.net",
+                "spark.hadoop.fs.azure.sas.container.myaccount.blob.core.windows.net",
+                "spark.hadoop.fs.azure.account.oauth2.client.secret", "spark.hadoop.fs.s3a.encryption.key",
+                "spark.hadoop.fs.s3a.session.token", "spark.hadoop.fs.gs.auth.access.token.credential",
+                "spark.hadoop.my_api_key", "spark.executorEnv.HF_TOKEN", "spark.executorEnv.AWS_SECRET_ACCESS_KEY")) {
+            assertTrue(JobConfig.isSecret(key), key);
+        }
+        for (ConfigKey key : ConfigKey.values()) {
+            assertTrue(!JobConfig.isSecret(key.key()), key.key() + " is not a secret");
+        }
+        assertTrue(!JobConfig.isSecret("spark.hadoop.fs.s3a.endpoint"));
     }
 
     @Test
