@@ -8,8 +8,8 @@
 # 3. fetches the Java kernel, rapaio-jupyter-kernel, from Maven Central and writes its kernelspec
 #    "spark-encoders-java" under target/notebooks/jupyter: the kernel runs on a JDK 21+ with the project's classes
 #    and dependencies (Spark included) on its class path;
-# 4. executes each notebook into target/notebooks/executed/, failing when a cell fails, and checks that each
-#    executed copy shows at least one image/png chart and that the committed copy holds no outputs.
+# 4. checks that the notebooks are committed without outputs, executes each into target/notebooks/executed/, failing
+#    when a cell fails, and checks that each executed copy shows at least one image/png chart.
 #
 # Environment: NOTEBOOKS_JAVA, a java executable of JDK 21 or newer for the kernel (default: the newest found in
 # JAVA_HOME, on the PATH or under /usr/lib/jvm); NOTEBOOKS_HEAP (default 4g), the kernel's heap.
@@ -125,18 +125,25 @@ print(json.dumps({"argv": argv, "display_name": "Java (spark-encoders)", "langua
 EOF
 }
 
-# Checks the committed notebook (no outputs) and its executed copy (at least one image/png output).
-check_outputs() {
-  python3 - "$1" "$2" <<'EOF'
+# Fails when a notebook is committed with outputs: the executed copies, which have them, go to target/.
+check_committed_without_outputs() {
+  python3 - "$1" <<'EOF'
 import json, sys
-committed, executed = (json.load(open(path)) for path in sys.argv[1:3])
-code = [c for c in committed["cells"] if c["cell_type"] == "code"]
-if any(c.get("outputs") or c.get("execution_count") for c in code):
-    sys.exit(f"run-notebooks: {sys.argv[1]} is committed with outputs (clear them: executed copies go to target/)")
-charts = sum("image/png" in o.get("data", {}) for c in executed["cells"] for o in c.get("outputs", []))
+cells = json.load(open(sys.argv[1]))["cells"]
+if any(c.get("outputs") or c.get("execution_count") for c in cells if c["cell_type"] == "code"):
+    sys.exit(f"run-notebooks: {sys.argv[1]} is committed with outputs (clear them before committing)")
+EOF
+}
+
+# Prints the number of image/png outputs of an executed notebook; fails when there is none.
+count_charts() {
+  python3 - "$1" <<'EOF'
+import json, sys
+cells = json.load(open(sys.argv[1]))["cells"]
+charts = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
 if charts == 0:
-    sys.exit(f"run-notebooks: {sys.argv[2]} shows no image/png chart")
-print(f"{charts} chart(s)", end="")
+    sys.exit(f"run-notebooks: {sys.argv[1]} shows no image/png chart")
+print(charts)
 EOF
 }
 
@@ -150,6 +157,9 @@ notebooks=("$@")
 mkdir -p "$work/executed"
 total_start=$SECONDS
 for notebook in "${notebooks[@]}"; do
+  check_committed_without_outputs "$notebook"
+done
+for notebook in "${notebooks[@]}"; do
   name="$(basename "$notebook")"
   start=$SECONDS
   log="$work/executed/${name%.ipynb}.log"
@@ -161,6 +171,7 @@ for notebook in "${notebooks[@]}"; do
     grep -v -e '^Parsing classpath: ' -e '^Add .* to classpath$' "$log" | tail -n 60 >&2
     fail "Cannot execute $notebook: a cell failed or the kernel did not start (above: the end of $log)"
   fi
-  echo "run-notebooks: $name: $(check_outputs "$notebook" "$work/executed/$name"), $((SECONDS - start)) s"
+  charts="$(count_charts "$work/executed/$name")"
+  echo "run-notebooks: $name: $((SECONDS - start)) s, $charts chart(s)"
 done
 echo "run-notebooks: ${#notebooks[@]} notebook(s) in $((SECONDS - total_start)) s (kernel: $java)"

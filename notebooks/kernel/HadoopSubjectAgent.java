@@ -15,7 +15,7 @@ import java.util.Arrays;
 /**
  * Java agent for a notebook kernel on JDK 24 or newer, where {@code Subject.getSubject(AccessControlContext)} always
  * throws {@code UnsupportedOperationException}. Hadoop 3.4 (Spark's file system and output committer layer) calls it
- * for the current user before reading or writing any file (HADOOP-19212, fixed in Hadoop after 3.4). As Hadoop's
+ * for the current user before reading or writing any file (HADOOP-19212, not fixed in Hadoop 3.4). As Hadoop's
  * classes load, the agent rewrites each such call to {@code Subject.current()}, which returns the subject that
  * {@code Subject.doAs}/{@code callAs} runs the code as, i.e. what {@code getSubject} returned on older JDKs. The project
  * itself runs on Java 17 and does not need it; the runner adds it to the kernel's JVM (a JDK 24+ compiles it).

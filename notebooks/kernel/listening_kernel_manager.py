@@ -1,7 +1,7 @@
 """The kernel manager run-notebooks.sh gives nbconvert: start_kernel returns once the kernel answers.
 
 rapaio-jupyter-kernel 3.0.1 has two start-up races that leave a kernel running but deaf, so that nbconvert waits for
-it until its start-up timeout (each hit about one start in four on a busy 2-core machine):
+it until its start-up timeout (on a busy 2-core machine the first hit 3 of 8 starts, the second 4 of 10):
 
 - it reads shell messages as soon as it has bound its sockets, a moment before it registers its message handlers;
   a kernel_info_request queued before the bind (Jupyter clients connect and send one right after launching the
