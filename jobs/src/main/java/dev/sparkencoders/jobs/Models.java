@@ -6,9 +6,10 @@ import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
 
-import java.nio.file.Path;
-
-/** Turns the {@code model.*} settings into a {@link ModelSpec} and loads it once on the driver to validate it. */
+/**
+ * Turns the {@code model.*} settings into a {@link ModelSpec} (a relative model.path pinned to the driver's working
+ * directory) and loads it once on the driver to validate it.
+ */
 final class Models {
 
     private Models() {}
@@ -17,20 +18,12 @@ final class Models {
         String pooling = config.get(ConfigKey.MODEL_POOLING);
         String maxLength = config.get(ConfigKey.MODEL_MAX_LENGTH);
         try {
-            return new ModelSpec(driverPath(config.get(ConfigKey.MODEL_PATH)), pooling == null ? null : Pooling.parse(pooling),
+            return ModelSpec.onDriver(config.get(ConfigKey.MODEL_PATH), pooling == null ? null : Pooling.parse(pooling),
                     config.bool(ConfigKey.MODEL_NORMALIZE),
                     maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH));
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage() + " (model.pooling)", e);
         }
-    }
-
-    /**
-     * A relative model path made absolute against the driver's working directory: executors load the model with
-     * their own working directories (on a local-cluster, a folder under $SPARK_HOME/work).
-     */
-    static String driverPath(String path) {
-        return path == null || path.contains(":") ? path : Path.of(path).toAbsolutePath().normalize().toString();
     }
 
     /**

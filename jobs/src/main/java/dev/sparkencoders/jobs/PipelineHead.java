@@ -3,12 +3,12 @@ package dev.sparkencoders.jobs;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.sparkencoders.ml.TextEmbedder;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.RowResult;
 import dev.sparkencoders.spark.EmbedTask;
-import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TextTask;
 import org.apache.hadoop.fs.FileSystem;
@@ -17,6 +17,7 @@ import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.feature.IndexToString;
+import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
@@ -44,54 +45,93 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import static org.apache.spark.sql.functions.array_repeat;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * {@code classify --set head.path=DIR}: the encoder's sentence embeddings (as Spark ML vectors, column
- * {@code embedding}) go through a saved Spark ML {@code PipelineModel}, such as the logistic regression that
- * {@code evaluate task=intent} saves under {@code output.path/model}, instead of a checkpoint's own
- * classification head. The output columns are those of the checkpoint-head classify: {@code label} (most probable
- * label), {@code labels} (labels whose probability reaches {@code classify.threshold}, best first; default 0, so
- * all) and {@code scores} (label to probability).
+ * {@code classify --set head.path=DIR}: the texts' sentence embeddings go through a saved Spark ML
+ * {@code PipelineModel} instead of a checkpoint's own classification head. Two kinds of pipeline work:
+ * <ul>
+ *   <li>a head on the embeddings, such as the logistic regression that {@code evaluate task=intent} saves under
+ *       {@code output.path/model}: the job embeds each text as the {@code model.*}, {@code truncation*} and
+ *       {@code windows.stride} settings say, as a Spark ML vector in column {@code embedding}, which its
+ *       classifier reads;</li>
+ *   <li>a pipeline that starts with a {@link TextEmbedder} (fitted in a notebook, say): its embedder names the
+ *       model and how long texts are embedded, so those settings must be left unset; the texts come from
+ *       {@code input.text-col} and the later stages run as they were fitted.</li>
+ * </ul>
+ * The output columns are those of the checkpoint-head classify: {@code label} (most probable label),
+ * {@code labels} (labels whose probability reaches {@code classify.threshold}, best first; default 0, so all) and
+ * {@code scores} (label to probability).
  *
- * <p>The embeddings are computed on the executors by the usual partition function; the PipelineModel is loaded and
- * applied on the driver's plan ({@code model.transform}), so any MLlib pipeline whose last probabilistic
- * classifier reads the {@code embedding} column works. Label names come from the pipeline's {@code IndexToString}
- * (else its {@code StringIndexerModel}). When the head was saved by the evaluate job, the encoder it was trained on
- * is recorded beside it ({@value #METADATA}) and a different encoder (weights, pooling or normalisation) is
- * refused before any work starts.
+ * <p>The embeddings are computed on the executors by the usual partition function; the pipeline's stages are
+ * applied on the driver's plan, so any MLlib pipeline whose last probabilistic classifier ends up reading the
+ * embeddings works. Label names come from the pipeline's {@code IndexToString} (else its
+ * {@code StringIndexerModel}). When the head was saved by the evaluate job, the encoder it was trained on is
+ * recorded beside it ({@value #METADATA}) and a different encoder (weights, pooling or normalisation) is refused
+ * before any work starts.
  */
 final class PipelineHead implements TextTask, ResultTransform {
 
     static final String METADATA = "spark-encoders-head.json";
     static final String FEATURES_COL = EmbedTask.EMBEDDING_COL;
 
-    private final int textIndex;
-    private final String path;
-    private final double threshold;
-    private final transient PipelineModel model;
-    private final transient ProbabilisticClassificationModel<?, ?> classifier;
-    private final String[] labels;
-    private final LongTextPolicy longText;
-    private final transient JsonObject metadata;
+    /** Settings a pipeline that starts with a TextEmbedder decides itself. */
+    private static final List<ConfigKey> EMBEDDER_KEYS = List.of(ConfigKey.MODEL_PATH, ConfigKey.MODEL_POOLING,
+            ConfigKey.MODEL_NORMALIZE, ConfigKey.MODEL_MAX_LENGTH, ConfigKey.TRUNCATION,
+            ConfigKey.TRUNCATION_HEAD_TOKENS, ConfigKey.WINDOWS_STRIDE);
 
-    private PipelineHead(int textIndex, String path, double threshold, PipelineModel model,
-                         ProbabilisticClassificationModel<?, ?> classifier, String[] labels, LongTextPolicy longText,
-                         JsonObject metadata) {
-        this.textIndex = textIndex;
-        this.path = path;
-        this.threshold = threshold;
-        this.model = model;
-        this.classifier = classifier;
-        this.labels = labels;
-        this.longText = longText;
-        this.metadata = metadata;
+    /**
+     * A saved pipeline read on the driver before the model is loaded: its stages after the embedder (if it has
+     * one), its classifier and the label names.
+     */
+    record Saved(String path, double threshold, TextEmbedder embedder, List<Transformer> stages,
+                 ProbabilisticClassificationModel<?, ?> classifier, String[] labels, JsonObject metadata) {
+
+        /** The column the embeddings go to: the embedder's output column, else {@value #FEATURES_COL}. */
+        String embeddingCol() {
+            return embedder != null ? embedder.getOutputCol() : FEATURES_COL;
+        }
+
+        /**
+         * The task that embeds the texts with {@code embed} and then runs the stages; the stages must accept the
+         * columns the job gives them ({@code input}, the embeddings and {@code error}).
+         */
+        PipelineHead task(StructType input, EmbedTask embed, int dimensions) {
+            PipelineHead head = new PipelineHead(this, embed, dimensions);
+            if (embedder != null) {
+                StructType schema = TaskPartitionFunction.outputSchema(input, head);
+                try {
+                    for (Transformer stage : stages) {
+                        schema = stage.transformSchema(schema);
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new JobConfigException("Cannot use head.path " + path + ": its stages after the"
+                            + " TextEmbedder do not fit this input: " + e.getMessage() + " (fit the pipeline on data"
+                            + " with the same columns)", e);
+                }
+            }
+            return head;
+        }
     }
 
-    /** Loads the head named by {@code head.path} on the driver, failing with one sentence when it cannot be used. */
-    static PipelineHead load(JobConfig config, int textIndex, LongTextPolicy longText) {
+    private final EmbedTask embed;
+    private final String embeddingCol;
+    private final int dimensions;
+    private final transient Saved saved;
+
+    private PipelineHead(Saved saved, EmbedTask embed, int dimensions) {
+        this.saved = saved;
+        this.embed = embed;
+        this.embeddingCol = saved.embeddingCol();
+        this.dimensions = dimensions;
+    }
+
+    /** Reads the pipeline named by {@code head.path} on the driver, failing with one sentence when it cannot be used. */
+    static Saved read(JobConfig config) {
         String path = config.require(ConfigKey.HEAD_PATH);
         double threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD) != null
                 ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD) : 0.0;
@@ -102,16 +142,29 @@ final class PipelineHead implements TextTask, ResultTransform {
             model = PipelineModel.load(path);
         } catch (RuntimeException e) {
             throw new JobConfigException("Cannot load head.path " + path + " as a Spark ML PipelineModel: "
-                    + e.getMessage() + " (use the model/ folder that evaluate task=intent writes)", e);
+                    + e.getMessage() + " (use the model/ folder that evaluate task=intent writes, or a saved"
+                    + " pipeline that starts with a TextEmbedder)", e);
+        }
+        List<Transformer> stages = new ArrayList<>(Arrays.asList(model.stages()));
+        TextEmbedder embedder = !stages.isEmpty() && stages.get(0) instanceof TextEmbedder e ? e : null;
+        if (embedder != null) {
+            stages.remove(0);
+            for (ConfigKey key : EMBEDDER_KEYS) {
+                if (config.isGiven(key)) {
+                    throw new JobConfigException("Cannot use " + key.key() + " with head.path " + path + ": the"
+                            + " pipeline starts with a TextEmbedder, which sets the model and how texts are embedded"
+                            + " (leave model.*, truncation* and windows.stride unset)");
+                }
+            }
         }
         ProbabilisticClassificationModel<?, ?> classifier = null;
         String[] names = null;
-        for (Transformer stage : model.stages()) {
+        for (Transformer stage : stages) {
             if (stage instanceof ProbabilisticClassificationModel<?, ?> c) {
                 classifier = c;
             } else if (stage instanceof IndexToString i && i.isDefined(i.labels())) {
                 names = i.getLabels();
-            } else if (names == null && stage instanceof org.apache.spark.ml.feature.StringIndexerModel s) {
+            } else if (names == null && stage instanceof StringIndexerModel s) {
                 names = s.labelsArray()[0];
             }
         }
@@ -119,7 +172,7 @@ final class PipelineHead implements TextTask, ResultTransform {
             throw new JobConfigException("Cannot use head.path " + path + ": the pipeline has no probabilistic"
                     + " classifier stage (such as LogisticRegressionModel) to read the embeddings");
         }
-        if (!classifier.getFeaturesCol().equals(FEATURES_COL)) {
+        if (embedder == null && !classifier.getFeaturesCol().equals(FEATURES_COL)) {
             throw new JobConfigException("Cannot use head.path " + path + ": its classifier reads the column '"
                     + classifier.getFeaturesCol() + "', but the embeddings come as '" + FEATURES_COL
                     + "' (train it with featuresCol=" + FEATURES_COL + ")");
@@ -128,24 +181,30 @@ final class PipelineHead implements TextTask, ResultTransform {
         for (int i = 0; i < labels.length; i++) {
             labels[i] = names != null && i < names.length ? names[i] : "LABEL_" + i;
         }
-        return new PipelineHead(textIndex, path, threshold, model, classifier, labels, longText,
+        return new Saved(path, threshold, embedder, List.copyOf(stages), classifier, labels,
                 readMetadata(spark, path));
     }
 
     @Override
     public List<StructField> resultFields() {
-        return List.of(DataTypes.createStructField(FEATURES_COL, new VectorUDT(), true));
+        StructField field = embed.resultFields().get(0);
+        return List.of(new StructField(embeddingCol, field.dataType(), field.nullable(), field.metadata()));
     }
 
-    /** The encoder must give what the head was trained on: the width always, and the recorded model if any. */
+    /**
+     * The encoder must give what the head was trained on: the width when the classifier reads the embeddings
+     * directly, and the recorded model if any.
+     */
     @Override
     public void validate(EncoderModel encoder) {
-        int dimensions = encoder.checkpoint().config().hiddenSize();
-        if (classifier.numFeatures() != dimensions) {
+        ProbabilisticClassificationModel<?, ?> classifier = saved.classifier();
+        String path = saved.path();
+        if (classifier.getFeaturesCol().equals(embeddingCol) && classifier.numFeatures() != dimensions) {
             throw new CheckpointException("Cannot use head.path " + path + ": it takes " + classifier.numFeatures()
                     + "-dimensional features, but the model gives " + dimensions + "-dimensional embeddings (set"
                     + " model.path to the model the head was trained on)");
         }
+        JsonObject metadata = saved.metadata();
         if (metadata == null || !metadata.has("encoder")) {
             return;
         }
@@ -164,31 +223,36 @@ final class PipelineHead implements TextTask, ResultTransform {
 
     @Override
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
-        return new EmbedTask(textIndex, EmbedTask.VectorType.VECTOR, longText).process(runner, rows);
+        return embed.process(runner, rows);
     }
 
     /**
-     * Runs the PipelineModel over the embeddings and replaces them with {@code label}, {@code labels} and
-     * {@code scores}; rows that failed keep their error and get nulls.
+     * Runs the pipeline's stages over the embeddings and replaces them with {@code label}, {@code labels} and
+     * {@code scores}; rows that failed keep their error and get nulls (their embeddings are zeros for the stages).
      */
     @Override
     public Dataset<Row> transform(Dataset<Row> results) {
         StructType schema = results.schema();
-        int width = classifier.numFeatures();
-        UserDefinedFunction orZeros = udf((UDF1<Vector, Vector>) v -> v != null ? v : Vectors.zeros(width),
-                new VectorUDT());
-        Dataset<Row> scored = model.transform(results.withColumn(FEATURES_COL, orZeros.apply(col(FEATURES_COL))));
-        String[] names = labels;
-        double minimum = threshold;
+        Column embedding = col(embeddingCol);
+        int width = dimensions;
+        Column filled = embed.vectorType() == EmbedTask.VectorType.VECTOR
+                ? udf((UDF1<Vector, Vector>) v -> v != null ? v : Vectors.zeros(width), new VectorUDT()).apply(embedding)
+                : when(embedding.isNull(), array_repeat(lit(0f), width)).otherwise(embedding);
+        Dataset<Row> scored = results.withColumn(embeddingCol, filled);
+        for (Transformer stage : saved.stages()) {
+            scored = stage.transform(scored);
+        }
+        String[] names = saved.labels();
+        double minimum = saved.threshold();
         UserDefinedFunction columns = udf((UDF1<Vector, Row>) p -> columns(p, names, minimum), HEAD_STRUCT);
-        Column head = columns.apply(col(classifier.getProbabilityCol()));
+        Column head = columns.apply(col(saved.classifier().getProbabilityCol()));
         Column ok = col(TaskPartitionFunction.ERROR_COL).isNull();
 
-        Metadata provenance = new MetadataBuilder().withMetadata(schema.apply(FEATURES_COL).metadata())
-                .putString("spark_encoders.head", path).build();
+        Metadata provenance = new MetadataBuilder().withMetadata(schema.apply(embeddingCol).metadata())
+                .putString("spark_encoders.head", saved.path()).build();
         List<Column> out = new ArrayList<>();
         for (StructField field : schema.fields()) {
-            if (!field.name().equals(FEATURES_COL) && !field.name().equals(TaskPartitionFunction.ERROR_COL)) {
+            if (!field.name().equals(embeddingCol) && !field.name().equals(TaskPartitionFunction.ERROR_COL)) {
                 out.add(col(field.name()));
             }
         }
@@ -256,12 +320,12 @@ final class PipelineHead implements TextTask, ResultTransform {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PipelineHead h && h.textIndex == textIndex && h.path.equals(path)
-                && h.threshold == threshold && h.longText.equals(longText);
+        return o instanceof PipelineHead h && h.embed.equals(embed) && h.embeddingCol.equals(embeddingCol)
+                && h.dimensions == dimensions;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(textIndex, path, threshold, longText);
+        return Objects.hash(embed, embeddingCol, dimensions);
     }
 }

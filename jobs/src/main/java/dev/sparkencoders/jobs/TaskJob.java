@@ -1,6 +1,5 @@
 package dev.sparkencoders.jobs;
 
-import dev.sparkencoders.encoder.HeadKind;
 import dev.sparkencoders.model.BundledModel;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
@@ -17,17 +16,16 @@ import dev.sparkencoders.spark.PairsTask;
 import dev.sparkencoders.spark.ReplacedTokensTask;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskPartitionFunction;
+import dev.sparkencoders.spark.TaskSettings;
 import dev.sparkencoders.spark.TextTask;
 import dev.sparkencoders.text.AggregationStrategy;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TruncationStrategy;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
-
 
 import java.util.Arrays;
 
@@ -47,6 +45,16 @@ final class TaskJob implements Job {
     /** Builds a job's task from its configuration, the input and the loaded model (on the driver). */
     interface TaskFactory {
         TextTask create(JobConfig config, Dataset<Row> input, EncoderModel model);
+
+        /** The model the task runs on, read before it is loaded: by default the one the model.* settings name. */
+        default ModelSpec spec(JobConfig config) {
+            return Models.spec(config);
+        }
+
+        /** Whether {@link #spec} reads something only a running SparkSession can (a saved pipeline). */
+        default boolean specNeedsSpark(JobConfig config) {
+            return false;
+        }
     }
 
     private final String name;
@@ -69,22 +77,57 @@ final class TaskJob implements Job {
     }
 
     static TaskJob classify() {
-        return new TaskJob("classify", (config, input, model) -> {
-            if (config.get(ConfigKey.HEAD_PATH) != null) { // a Spark ML PipelineModel on the embeddings
-                return PipelineHead.load(config, textColumn(config, input), longText(config, model));
+        return new TaskJob("classify", new ClassifyFactory());
+    }
+
+    /**
+     * classify: the checkpoint's classification head, or with head.path a saved Spark ML PipelineModel, which names
+     * the model itself when it starts with a TextEmbedder. The head is read once, before the model is loaded.
+     */
+    private static final class ClassifyFactory implements TaskFactory {
+
+        private PipelineHead.Saved head;
+
+        @Override
+        public boolean specNeedsSpark(JobConfig config) {
+            return config.get(ConfigKey.HEAD_PATH) != null;
+        }
+
+        @Override
+        public ModelSpec spec(JobConfig config) {
+            if (config.get(ConfigKey.HEAD_PATH) == null) {
+                return Models.spec(config);
             }
-            String threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD);
-            double value = threshold != null ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD)
-                    : model.checkpoint().config().multiLabel() ? 0.5 : 0.0;
-            return new ClassifyTask(textColumn(config, input), model.checkpoint().config().labels(), value,
-                    longText(config, model));
-        });
+            head = PipelineHead.read(config);
+            return head.embedder() != null ? head.embedder().modelSpec() : Models.spec(config);
+        }
+
+        @Override
+        public TextTask create(JobConfig config, Dataset<Row> input, EncoderModel model) {
+            int text = textColumn(config, input);
+            if (head != null) {
+                EmbedTask embed = head.embedder() != null ? embedderTask(text, model)
+                        : new EmbedTask(text, EmbedTask.VectorType.VECTOR, longText(config, model));
+                return head.task(input.schema(), embed, model.checkpoint().config().hiddenSize());
+            }
+            Double threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD) != null
+                    ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD) : null;
+            return ClassifyTask.forModel(text, model, threshold, longText(config, model));
+        }
+
+        private EmbedTask embedderTask(int text, EncoderModel model) {
+            try {
+                return head.embedder().task(text, model);
+            } catch (IllegalArgumentException e) {
+                throw new JobConfigException(e.getMessage(), e);
+            }
+        }
     }
 
     static TaskJob ner() {
         return new TaskJob("ner", (config, input, model) -> {
             try {
-                return new NerTask(textColumn(config, input), model.checkpoint().config().labels(),
+                return NerTask.forModel(textColumn(config, input), model,
                         AggregationStrategy.parse(config.require(ConfigKey.NER_AGGREGATION)), longText(config, model));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
@@ -94,18 +137,12 @@ final class TaskJob implements Job {
 
     /** The long-text settings: sliding windows when windows.stride is set, else the truncation strategy. */
     static LongTextPolicy longText(JobConfig config, EncoderModel model) {
-        if (config.get(ConfigKey.WINDOWS_STRIDE) != null) {
-            int stride = config.nonNegativeInt(ConfigKey.WINDOWS_STRIDE);
-            int room = model.tokenizer().maxContentTokens();
-            if (stride >= room) {
-                throw new JobConfigException("Cannot use windows.stride=" + stride + ": windows of this model hold "
-                        + room + " tokens besides the special ones (use a stride below " + room + ")");
-            }
-            return LongTextPolicy.slidingWindows(stride);
-        }
+        Integer stride = config.get(ConfigKey.WINDOWS_STRIDE) != null
+                ? config.nonNegativeInt(ConfigKey.WINDOWS_STRIDE) : null;
+        int headTokens = config.nonNegativeInt(ConfigKey.TRUNCATION_HEAD_TOKENS);
         try {
-            return LongTextPolicy.truncate(TruncationStrategy.parse(config.require(ConfigKey.TRUNCATION)),
-                    config.nonNegativeInt(ConfigKey.TRUNCATION_HEAD_TOKENS));
+            return LongTextPolicy.forModel(TruncationStrategy.parse(config.require(ConfigKey.TRUNCATION)), headTokens,
+                    stride, model);
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
@@ -122,33 +159,26 @@ final class TaskJob implements Job {
     }
 
     static TaskJob pairs() {
-        return new TaskJob("pairs", (config, input, model) -> new PairsTask(
-                InputReader.stringColumn(input, config.require(ConfigKey.PAIRS_TEXT_A_COL), ConfigKey.PAIRS_TEXT_A_COL),
-                InputReader.stringColumn(input, config.require(ConfigKey.PAIRS_TEXT_B_COL), ConfigKey.PAIRS_TEXT_B_COL),
-                pairMode(config, model)));
-    }
-
-    private static PairMode pairMode(JobConfig config, EncoderModel model) {
-        String mode = config.require(ConfigKey.PAIRS_MODE);
-        if (!mode.equalsIgnoreCase("auto")) {
+        return new TaskJob("pairs", (config, input, model) -> {
+            int first = InputReader.stringColumn(input, config.require(ConfigKey.PAIRS_TEXT_A_COL), ConfigKey.PAIRS_TEXT_A_COL);
+            int second = InputReader.stringColumn(input, config.require(ConfigKey.PAIRS_TEXT_B_COL), ConfigKey.PAIRS_TEXT_B_COL);
             try {
-                return PairMode.parse(mode);
+                return new PairsTask(first, second, PairMode.resolve(config.require(ConfigKey.PAIRS_MODE), model));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
-        }
-        if (hasHead(model, HeadKind.NEXT_SENTENCE)) {
-            return PairMode.NSP;
-        }
-        return hasHead(model, HeadKind.SEQUENCE_CLASSIFICATION) ? PairMode.CROSS_ENCODER : PairMode.COSINE;
+        });
     }
 
-    private static boolean hasHead(EncoderModel model, HeadKind kind) {
+    /** How tasks run: the model, batch.max-tokens, batch.max-rows, batch.chunk-rows and errors. */
+    static TaskSettings settings(JobConfig config, ModelSpec spec) {
+        TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
+                config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
         try {
-            model.head(kind);
-            return true;
-        } catch (CheckpointException e) {
-            return false;
+            return new TaskSettings(spec, budget, config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS),
+                    ErrorMode.parse(config.require(ConfigKey.ERRORS)));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage(), e);
         }
     }
 
@@ -172,21 +202,27 @@ final class TaskJob implements Job {
     }
 
     /** The model as the driver loaded it to validate it, and how many loads that took (0 when cached). */
-    private record ValidatedModel(ModelSpec spec, EncoderModel model, long loads) {}
+    private record ValidatedModel(ModelSpec spec, EncoderModel model, long loads) {
+
+        static ValidatedModel load(ModelSpec spec) {
+            long before = ModelCache.loads();
+            EncoderModel model = Models.validate(spec);
+            return new ValidatedModel(spec, model, ModelCache.loads() - before);
+        }
+    }
 
     /**
      * Loads the model before Spark starts, so that a bad model is refused with one sentence before the job asks a
-     * cluster for executors, then runs the job.
+     * cluster for executors (unless the model is named by a saved pipeline, which needs Spark to read), then runs
+     * the job.
      */
     @Override
     public void run(JobConfig config) {
         long start = System.nanoTime();
-        ModelSpec spec = Models.spec(config);
-        long loadsBefore = ModelCache.loads();
-        ValidatedModel model = new ValidatedModel(spec, Models.validate(spec), ModelCache.loads() - loadsBefore);
+        ValidatedModel early = factory.specNeedsSpark(config) ? null : ValidatedModel.load(factory.spec(config));
         SparkSession spark = SparkSessions.create(name, config);
         try {
-            run(spark, config, model, start);
+            run(spark, config, early != null ? early : ValidatedModel.load(factory.spec(config)), start);
         } finally {
             spark.stop();
         }
@@ -199,11 +235,8 @@ final class TaskJob implements Job {
         long driverLoads = spark.sparkContext().isLocal() ? validated.loads() : 0;
         splitInputForInference(spark, config);
         Dataset<Row> input = InputReader.read(spark, config);
-        TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
-                config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
-        int chunkRows = config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS);
-        ErrorMode errors = parseErrors(config);
         OutputWriter output = OutputWriter.prepare(spark, config);
+        TaskSettings settings = settings(config, spec);
         TextTask task = factory.create(config, input, model);
         try {
             task.validate(model);
@@ -214,9 +247,7 @@ final class TaskJob implements Job {
         String modelId = spec.path() == null ? BundledModel.ID : model.checkpoint().dir().toString();
         String weightsSha256 = model.checkpoint().weightsSha256();
         TaskCounters counters = TaskCounters.register(spark);
-        Dataset<Row> results = input.mapPartitions(
-                new TaskPartitionFunction(spec, task, budget, chunkRows, errors, idColumn(config, input), counters),
-                Encoders.row(TaskPartitionFunction.outputSchema(input.schema(), task)));
+        Dataset<Row> results = settings.run(input, task, idColumn(config, input), counters);
         // Parquet keeps column metadata in the file footer: every result column names the model and its weights.
         Metadata provenance = new MetadataBuilder().putString("spark_encoders.model", modelId)
                 .putString("spark_encoders.weights_sha256", weightsSha256).build();
@@ -235,7 +266,8 @@ final class TaskJob implements Job {
         RunReport report = new RunReport(name, input.count(), written.count(),
                 written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
                 counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
-                spark.sparkContext().master(), executors(spark), (System.nanoTime() - start) / 1e9, modelId, weightsSha256, config.masked());
+                spark.sparkContext().master(), executors(spark), (System.nanoTime() - start) / 1e9, modelId,
+                weightsSha256, config.masked());
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());
     }
@@ -261,13 +293,5 @@ final class TaskJob implements Job {
     private static int executors(SparkSession spark) {
         int all = spark.sparkContext().statusTracker().getExecutorInfos().length;
         return spark.sparkContext().isLocal() ? 1 : Math.max(0, all - 1);
-    }
-
-    private static ErrorMode parseErrors(JobConfig config) {
-        try {
-            return ErrorMode.parse(config.require(ConfigKey.ERRORS));
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException(e.getMessage(), e);
-        }
     }
 }

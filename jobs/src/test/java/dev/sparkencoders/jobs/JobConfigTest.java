@@ -34,6 +34,18 @@ class JobConfigTest {
     }
 
     @Test
+    void aKeyIsGivenByTheFileOrTheCommandLineNotByItsDefault() throws IOException {
+        Path file = dir.resolve("classify.conf");
+        Files.writeString(file, "truncation = tail\nmodel.path =\n");
+        JobConfig config = JobConfig.resolve(CommandLine.parse("classify", "--config", file.toString(),
+                "--set", "windows.stride=64"));
+        assertTrue(config.isGiven(ConfigKey.TRUNCATION));
+        assertTrue(config.isGiven(ConfigKey.WINDOWS_STRIDE));
+        assertTrue(!config.isGiven(ConfigKey.TRUNCATION_HEAD_TOKENS), "a default is not given");
+        assertTrue(!config.isGiven(ConfigKey.MODEL_PATH), "an empty value is not given");
+    }
+
+    @Test
     void refusesUnknownKeysNamingWhereTheyCameFrom() throws IOException {
         JobConfigException e = assertThrows(JobConfigException.class,
                 () -> JobConfig.resolve(CommandLine.parse("embed", "--set", "input.pth=x")));

@@ -3,6 +3,7 @@ package dev.sparkencoders.runtime;
 import dev.sparkencoders.encoder.Pooling;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 
 /**
  * What model to run and how to pool it, small enough to ship to executors. Null fields take the checkpoint's own
@@ -18,5 +19,16 @@ public record ModelSpec(String path, Pooling pooling, Boolean normalize, Integer
     /** The bundled default model with its own settings. */
     public static ModelSpec bundled() {
         return new ModelSpec(null, null, null, null);
+    }
+
+    /**
+     * A spec built on the driver: an empty or null {@code path} means the bundled model, and a relative path is made
+     * absolute against the driver's working directory, since executors load the model with their own working
+     * directories (on a local-cluster, a folder under $SPARK_HOME/work). Paths with a scheme are kept as they are.
+     */
+    public static ModelSpec onDriver(String path, Pooling pooling, Boolean normalize, Integer maxLength) {
+        String absolute = path == null || path.isEmpty() ? null
+                : path.contains(":") ? path : Path.of(path).toAbsolutePath().normalize().toString();
+        return new ModelSpec(absolute, pooling, normalize, maxLength);
     }
 }

@@ -25,13 +25,26 @@ import java.util.List;
 public record ClassifyTask(int textIndex, List<String> labelNames, double threshold, LongTextPolicy longText)
         implements TextTask {
 
+    /** {@code label string, labels array<string>, scores map<string, float>}. */
+    public static final List<StructField> FIELDS = List.of(
+            DataTypes.createStructField("label", DataTypes.StringType, true),
+            DataTypes.createStructField("labels", DataTypes.createArrayType(DataTypes.StringType, false), true),
+            DataTypes.createStructField("scores",
+                    DataTypes.createMapType(DataTypes.StringType, DataTypes.FloatType, false), true));
+
+    /**
+     * The task for this model's head and {@code id2label}; a null {@code threshold} means 0.5 for a multi-label
+     * checkpoint (sigmoid per label), else 0 (every label listed).
+     */
+    public static ClassifyTask forModel(int textIndex, EncoderModel model, Double threshold, LongTextPolicy longText) {
+        var config = model.checkpoint().config();
+        return new ClassifyTask(textIndex, config.labels(),
+                threshold != null ? threshold : config.multiLabel() ? 0.5 : 0.0, longText);
+    }
+
     @Override
     public List<StructField> resultFields() {
-        return List.of(
-                DataTypes.createStructField("label", DataTypes.StringType, true),
-                DataTypes.createStructField("labels", DataTypes.createArrayType(DataTypes.StringType, false), true),
-                DataTypes.createStructField("scores",
-                        DataTypes.createMapType(DataTypes.StringType, DataTypes.FloatType, false), true));
+        return FIELDS;
     }
 
     @Override

@@ -39,10 +39,15 @@ public record EmbedTask(int textIndex, VectorType vectorType, LongTextPolicy lon
         }
     }
 
+    /** {@code embedding}, typed as {@code vectorType} says. */
+    public static StructField field(VectorType vectorType) {
+        return DataTypes.createStructField(EMBEDDING_COL, vectorType == VectorType.VECTOR ? new VectorUDT()
+                : DataTypes.createArrayType(DataTypes.FloatType, false), true);
+    }
+
     @Override
     public List<StructField> resultFields() {
-        return List.of(DataTypes.createStructField(EMBEDDING_COL, vectorType == VectorType.VECTOR ? new VectorUDT()
-                : DataTypes.createArrayType(DataTypes.FloatType, false), true));
+        return List.of(field(vectorType));
     }
 
     private static Vector vector(float[] values) {

@@ -2,6 +2,7 @@ package dev.sparkencoders.spark;
 
 import dev.sparkencoders.runtime.BatchFunction;
 import dev.sparkencoders.runtime.BatchRunner;
+import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.RowResult;
 import dev.sparkencoders.text.TextTokenizer;
 import dev.sparkencoders.text.TokenWindow;
@@ -32,6 +33,23 @@ public record LongTextPolicy(TruncationStrategy strategy, int headTokens, int st
 
     public static LongTextPolicy slidingWindows(int stride) {
         return new LongTextPolicy(TruncationStrategy.HEAD, TruncationStrategy.DEFAULT_HEAD_TOKENS, stride);
+    }
+
+    /**
+     * The policy the settings ask for, checked against the model: sliding windows when {@code stride} is given
+     * (it must leave room for new tokens in each window), else truncation with {@code strategy}.
+     */
+    public static LongTextPolicy forModel(TruncationStrategy strategy, int headTokens, Integer stride,
+                                          EncoderModel model) {
+        if (stride == null) {
+            return truncate(strategy, headTokens);
+        }
+        int room = model.tokenizer().maxContentTokens();
+        if (stride < 0 || stride >= room) {
+            throw new IllegalArgumentException("Cannot use a window stride of " + stride + ": windows of this model"
+                    + " hold " + room + " tokens besides the special ones (use a stride from 0 to " + (room - 1) + ")");
+        }
+        return slidingWindows(stride);
     }
 
     public boolean windowed() {

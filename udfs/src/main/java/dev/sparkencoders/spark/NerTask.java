@@ -34,9 +34,19 @@ public record NerTask(int textIndex, List<String> labelNames, AggregationStrateg
             DataTypes.createStructField("score", DataTypes.FloatType, false),
             DataTypes.createStructField("word", DataTypes.StringType, false)));
 
+    /** {@code entities array<struct<label, start, end, score, word>>}. */
+    public static final List<StructField> FIELDS =
+            List.of(DataTypes.createStructField("entities", DataTypes.createArrayType(ENTITY, false), true));
+
+    /** The task for this model's token-classification labels. */
+    public static NerTask forModel(int textIndex, EncoderModel model, AggregationStrategy aggregation,
+                                   LongTextPolicy longText) {
+        return new NerTask(textIndex, model.checkpoint().config().labels(), aggregation, longText);
+    }
+
     @Override
     public List<StructField> resultFields() {
-        return List.of(DataTypes.createStructField("entities", DataTypes.createArrayType(ENTITY, false), true));
+        return FIELDS;
     }
 
     @Override

@@ -21,9 +21,12 @@ public record PairsTask(int firstIndex, int secondIndex, PairMode mode) implemen
 
     public static final String SCORE_COL = "score";
 
+    /** {@code score float}. */
+    public static final List<StructField> FIELDS = List.of(DataTypes.createStructField(SCORE_COL, DataTypes.FloatType, true));
+
     @Override
     public List<StructField> resultFields() {
-        return List.of(DataTypes.createStructField(SCORE_COL, DataTypes.FloatType, true));
+        return FIELDS;
     }
 
     @Override

@@ -146,8 +146,7 @@ public final class SqlFunctions {
             return null;
         }
         EncoderModel model = ModelCache.get(spec);
-        NerTask task = new NerTask(0, model.checkpoint().config().labels(), AggregationStrategy.FIRST,
-                LongTextPolicy.DEFAULT);
+        NerTask task = NerTask.forModel(0, model, AggregationStrategy.FIRST, LongTextPolicy.DEFAULT);
         return (Row[]) value(task.process(new BatchRunner(model, TokenBudget.DEFAULT),
                 List.of(RowFactory.create(text))).get(0))[0];
     }
