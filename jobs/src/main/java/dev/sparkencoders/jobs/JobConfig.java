@@ -5,12 +5,14 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * A job's resolved configuration. Precedence, highest first: {@code --set key=value} on the command line, then
@@ -24,9 +26,15 @@ import java.util.TreeSet;
  */
 public final class JobConfig {
 
-    /** A key is secret when one of its dot- or dash-separated words is one of these (fs.s3a.secret.key, ...). */
-    private static final Set<String> SECRET_WORDS = Set.of("secret", "password", "passwd", "token", "credential",
-            "credentials", "accesskey", "signature");
+    /**
+     * A key is secret when one of its dot-, dash- or underscore-separated words ends with one of these
+     * (fs.s3a.secret.key, javax.jdo.option.ConnectionPassword, fs.s3a.session.token, ...); "max-tokens" is not.
+     */
+    private static final List<String> SECRET_WORDS = List.of("secret", "password", "passwd", "token", "credential",
+            "credentials", "accesskey", "apikey", "signature", "sas");
+
+    /** ... or when it names a key of these kinds (fs.s3a.access.key, fs.azure.account.key.ACCOUNT, ...). */
+    private static final Pattern SECRET_KEY = Pattern.compile("(access|account|encryption|private|api)[.\\-_]key");
 
     private final Map<String, String> values;
     private final Set<String> given;
@@ -152,6 +160,7 @@ public final class JobConfig {
 
     static boolean isSecret(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
-        return lower.endsWith("access.key") || Arrays.stream(lower.split("[.\\-_]")).anyMatch(SECRET_WORDS::contains);
+        return SECRET_KEY.matcher(lower).find() || Arrays.stream(lower.split("[.\\-_]"))
+                .anyMatch(word -> SECRET_WORDS.stream().anyMatch(word::endsWith));
     }
 }

@@ -13,16 +13,17 @@ import java.util.function.Supplier;
  */
 public final class Main {
 
-    private static final Map<String, Supplier<Job>> JOBS = Map.of(
-            "embed", TaskJob::embed,
-            "classify", TaskJob::classify,
-            "pairs", TaskJob::pairs,
-            "fill-mask", TaskJob::fillMask,
-            "ner", TaskJob::ner,
-            "bench", BenchJob::new,
-            "evaluate", EvaluateJob::new,
-            "import-model", ImportModelJob::new,
-            "sql", SqlJob::new);
+    private static final Map<String, Supplier<Job>> JOBS = Map.ofEntries(
+            Map.entry("embed", TaskJob::embed),
+            Map.entry("classify", TaskJob::classify),
+            Map.entry("pairs", TaskJob::pairs),
+            Map.entry("fill-mask", TaskJob::fillMask),
+            Map.entry("ner", TaskJob::ner),
+            Map.entry("replaced-tokens", TaskJob::replacedTokens),
+            Map.entry("bench", BenchJob::new),
+            Map.entry("evaluate", EvaluateJob::new),
+            Map.entry("import-model", ImportModelJob::new),
+            Map.entry("sql", SqlJob::new));
 
     private Main() {}
 

@@ -7,11 +7,12 @@ import java.util.Map;
 
 /**
  * The {@code _run_report.json} written next to a job's output: row counts read back from the output, truncations,
- * tokens, model loads, executors, timing, the model and its weights' SHA-256, and the resolved configuration
+ * tokens, model loads, the master the job really ran on (spark-submit's {@code --master} wins over the
+ * configuration's {@code spark.master}), executors, timing, the model and its weights' SHA-256, and the resolved configuration
  * (secrets masked).
  */
 record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, long rowsTruncated, long tokens,
-                 long modelLoads, int executors, double seconds, String model, String weightsSha256,
+                 long modelLoads, String master, int executors, double seconds, String model, String weightsSha256,
                  Map<String, String> config) {
 
     String toJson() {
@@ -23,6 +24,7 @@ record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, long ro
         m.put("rows_truncated", rowsTruncated);
         m.put("tokens", tokens);
         m.put("model_loads", modelLoads);
+        m.put("master", master);
         m.put("executors", executors);
         m.put("seconds", Math.round(seconds * 1000) / 1000.0);
         m.put("rows_per_second", seconds > 0 ? Math.round(rowsOut / seconds * 10) / 10.0 : null);

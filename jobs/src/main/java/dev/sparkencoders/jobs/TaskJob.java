@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.ml.TextEmbedder;
 import dev.sparkencoders.model.BundledModel;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
@@ -13,6 +14,7 @@ import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.NerTask;
 import dev.sparkencoders.spark.PairMode;
 import dev.sparkencoders.spark.PairsTask;
+import dev.sparkencoders.spark.ReplacedTokensTask;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TaskSettings;
@@ -45,7 +47,10 @@ final class TaskJob implements Job {
     interface TaskFactory {
         TextTask create(JobConfig config, Dataset<Row> input, EncoderModel model);
 
-        /** The model the task runs on, read before it is loaded: by default the one the model.* settings name. */
+        /**
+         * The model the task runs on, read before Spark starts and the model is loaded: by default the one the
+         * model.* settings name.
+         */
         default ModelSpec spec(JobConfig config) {
             return Models.spec(config);
         }
@@ -76,26 +81,22 @@ final class TaskJob implements Job {
 
     /**
      * classify: the checkpoint's classification head, or with head.path a saved Spark ML PipelineModel, which names
-     * the model itself when it starts with a TextEmbedder. The head is read once, before the model is loaded.
+     * the model itself when it starts with a TextEmbedder.
      */
     private static final class ClassifyFactory implements TaskFactory {
 
-        private PipelineHead.Saved head;
-
         @Override
         public ModelSpec spec(JobConfig config) {
-            if (config.get(ConfigKey.HEAD_PATH) == null) {
-                return Models.spec(config);
-            }
-            head = PipelineHead.read(config);
-            return head.embedder() != null ? head.embedder().modelSpec() : Models.spec(config);
+            TextEmbedder embedder = config.get(ConfigKey.HEAD_PATH) == null ? null : PipelineHead.savedEmbedder(config);
+            return embedder != null ? embedder.modelSpec() : Models.spec(config);
         }
 
         @Override
         public TextTask create(JobConfig config, Dataset<Row> input, EncoderModel model) {
             int text = textColumn(config, input);
-            if (head != null) {
-                EmbedTask embed = head.embedder() != null ? embedderTask(text, model)
+            if (config.get(ConfigKey.HEAD_PATH) != null) {
+                PipelineHead.Saved head = PipelineHead.read(config);
+                EmbedTask embed = head.embedder() != null ? embedderTask(head.embedder(), text, model)
                         : new EmbedTask(text, EmbedTask.VectorType.VECTOR, longText(config, model));
                 return head.task(input.schema(), embed, model.checkpoint().config().hiddenSize());
             }
@@ -104,9 +105,9 @@ final class TaskJob implements Job {
             return ClassifyTask.forModel(text, model, threshold, longText(config, model));
         }
 
-        private EmbedTask embedderTask(int text, EncoderModel model) {
+        private static EmbedTask embedderTask(TextEmbedder embedder, int text, EncoderModel model) {
             try {
-                return head.embedder().task(text, model);
+                return embedder.task(text, model);
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
@@ -140,6 +141,11 @@ final class TaskJob implements Job {
     static TaskJob fillMask() {
         return new TaskJob("fill-mask", (config, input, model) ->
                 new FillMaskTask(textColumn(config, input), config.positiveInt(ConfigKey.FILL_MASK_TOP_K)));
+    }
+
+    static TaskJob replacedTokens() {
+        return new TaskJob("replaced-tokens", (config, input, model) ->
+                new ReplacedTokensTask(textColumn(config, input), longText(config, model)));
     }
 
     static TaskJob pairs() {
@@ -185,27 +191,36 @@ final class TaskJob implements Job {
         return InputReader.stringColumn(input, column, ConfigKey.INPUT_TEXT_COL);
     }
 
+    /** The model as the driver loaded it to validate it, and how many loads that took (0 when cached). */
+    private record ValidatedModel(ModelSpec spec, EncoderModel model, long loads) {}
+
+    /**
+     * Loads the model before Spark starts, so that a bad model is refused with one sentence before the job asks a
+     * cluster for executors, then runs the job.
+     */
     @Override
     public void run(JobConfig config) {
+        long start = System.nanoTime();
+        ModelSpec spec = factory.spec(config);
+        long loadsBefore = ModelCache.loads();
+        ValidatedModel model = new ValidatedModel(spec, Models.validate(spec), ModelCache.loads() - loadsBefore);
         SparkSession spark = SparkSessions.create(name, config);
         try {
-            run(spark, config);
+            run(spark, config, model, start);
         } finally {
             spark.stop();
         }
     }
 
-    private void run(SparkSession spark, JobConfig config) {
-        long start = System.nanoTime();
+    private void run(SparkSession spark, JobConfig config, ValidatedModel validated, long start) {
+        ModelSpec spec = validated.spec();
+        EncoderModel model = validated.model();
+        // In local mode the driver is the executor: the model it loaded to validate is the one the tasks use.
+        long driverLoads = spark.sparkContext().isLocal() ? validated.loads() : 0;
         splitInputForInference(spark, config);
         Dataset<Row> input = InputReader.read(spark, config);
         OutputWriter output = OutputWriter.prepare(spark, config);
-        ModelSpec spec = factory.spec(config);
         TaskSettings settings = settings(config, spec);
-        long loadsBefore = ModelCache.loads();
-        EncoderModel model = Models.validate(spec);
-        // In local mode the driver is the executor: the model it loaded to validate is the one the tasks use.
-        long driverLoads = spark.sparkContext().isLocal() ? ModelCache.loads() - loadsBefore : 0;
         TextTask task = factory.create(config, input, model);
         try {
             task.validate(model);
@@ -235,7 +250,7 @@ final class TaskJob implements Job {
         RunReport report = new RunReport(name, input.count(), written.count(),
                 written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
                 counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
-                executors(spark), (System.nanoTime() - start) / 1e9, modelId, weightsSha256, config.masked());
+                spark.sparkContext().master(), executors(spark), (System.nanoTime() - start) / 1e9, modelId, weightsSha256, config.masked());
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());
     }

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The classify and pairs jobs end to end on synthetic checkpoints, their outputs checked against the scalar
+ * The classify, pairs and replaced-tokens jobs end to end on synthetic checkpoints, their outputs checked against the scalar
  * reference run on the same token ids (tokenized here with DJL's tokenizer directly).
  */
 class HeadJobsTest {
@@ -101,6 +101,47 @@ class HeadJobsTest {
             Encoding e = tokenize(model, TEXTS.get(i), TEXTS.get((i + 1) % TEXTS.size()));
             double[] p = ScalarReference.softmax(reference.sequenceLogits(e.getIds(), e.getTypeIds()));
             assertEquals(p[p.length - 1], rows.get(i).get("score").getAsDouble(), 1e-4);
+        }
+    }
+
+    @Test
+    void replacedTokensGivesTheDiscriminatorsSigmoidPerTokenWithItsCharacterSpan() throws IOException {
+        SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve("rtd"), Family.ELECTRA, Head.RTD, 17);
+        ScalarReference reference = new ScalarReference(model);
+        List<JsonObject> rows = runOverTexts("replaced-tokens", model, List.of());
+        for (int i = 0; i < TEXTS.size(); i++) {
+            Encoding e = tokenize(model, TEXTS.get(i), null);
+            double[] logits = reference.rtdLogits(e.getIds(), e.getTypeIds());
+            var tokens = rows.get(i).getAsJsonArray("tokens");
+            int next = 0;
+            for (int t = 0; t < logits.length; t++) {
+                if (e.getSpecialTokenMask()[t] == 1) {
+                    continue;
+                }
+                JsonObject token = tokens.get(next++).getAsJsonObject();
+                var span = e.getCharTokenSpans()[t];
+                assertEquals(span.getStart(), token.get("start").getAsInt(), "row " + i + " token " + t);
+                assertEquals(span.getEnd(), token.get("end").getAsInt(), "row " + i + " token " + t);
+                assertEquals(TEXTS.get(i).substring(span.getStart(), span.getEnd()), token.get("token").getAsString());
+                assertEquals(1 / (1 + Math.exp(-logits[t])), token.get("score").getAsDouble(), 1e-4, "row " + i);
+            }
+            assertEquals(next, tokens.size(), "one entry per non-special token of row " + i);
+        }
+
+        Path sqlOut = dir.resolve("sql-rtd");
+        JobRunner.Outcome sql = JobRunner.run("sql", "--set", "model.path=" + modelDir(model), "--set",
+                "query=SELECT replaced_tokens('" + TEXTS.get(2) + "') AS tokens", "--set", "output.path=" + sqlOut,
+                "--set", "output.format=json", "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
+        assertEquals(0, sql.code(), sql.stderr());
+        var fromSql = JobRunner.jsonRows(sqlOut).get(0).getAsJsonArray("tokens");
+        var fromJob = rows.get(2).getAsJsonArray("tokens");
+        assertEquals(fromJob.size(), fromSql.size());
+        for (int t = 0; t < fromJob.size(); t++) {
+            JsonObject a = fromJob.get(t).getAsJsonObject();
+            JsonObject b = fromSql.get(t).getAsJsonObject();
+            assertEquals(a.get("token"), b.get("token"));
+            assertEquals(a.get("start"), b.get("start"));
+            assertEquals(a.get("score").getAsDouble(), b.get("score").getAsDouble(), 1e-5, "SQL replaced_tokens = job");
         }
     }
 

@@ -81,6 +81,22 @@ class JobConfigTest {
     }
 
     @Test
+    void masksSecretsThatSparkAndHadoopSpellInOtherWays() {
+        for (String key : List.of("spark.hadoop.javax.jdo.option.ConnectionPassword", "spark.ssl.keyPassword",
+                "spark.hadoop.fs.azure.account.key.myaccount.dfs.core.windows.net",
+                "spark.hadoop.fs.azure.sas.container.myaccount.blob.core.windows.net",
+                "spark.hadoop.fs.azure.account.oauth2.client.secret", "spark.hadoop.fs.s3a.encryption.key",
+                "spark.hadoop.fs.s3a.session.token", "spark.hadoop.fs.gs.auth.access.token.credential",
+                "spark.hadoop.my_api_key", "spark.executorEnv.HF_TOKEN", "spark.executorEnv.AWS_SECRET_ACCESS_KEY")) {
+            assertTrue(JobConfig.isSecret(key), key);
+        }
+        for (ConfigKey key : ConfigKey.values()) {
+            assertTrue(!JobConfig.isSecret(key.key()), key.key() + " is not a secret");
+        }
+        assertTrue(!JobConfig.isSecret("spark.hadoop.fs.s3a.endpoint"));
+    }
+
+    @Test
     void everyShippedConfigFileResolves() throws IOException {
         try (var files = Files.list(JobRunner.projectRoot().resolve("conf"))) {
             List<Path> confs = files.filter(p -> p.toString().endsWith(".conf")).toList();

@@ -88,6 +88,7 @@ class SparkSubmitIT {
         assertEquals(corpus.size(), report.get("rows_in").getAsLong());
         assertEquals(corpus.size(), report.get("rows_out").getAsLong());
         assertEquals(1, report.get("model_loads").getAsLong(), "the one executor loaded the model: " + report);
+        assertEquals("local-cluster[1,1,2048]", report.get("master").getAsString(), "the master the job ran on");
 
         // the executor ran from the shaded jar spark-submit shipped to it: its class path holds Spark only
         try (Stream<Path> files = Files.walk(sparkHome.getParent().resolve("work"))) {

@@ -14,4 +14,14 @@ public class CheckpointException extends RuntimeException {
     public CheckpointException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * The first line of a cause's message, to quote inside a one-sentence message: parsers such as Gson append
+     * lines of advice to theirs. Falls back to the cause's class name when it has no message.
+     */
+    public static String firstLine(Throwable cause) {
+        String message = cause.getMessage() != null ? cause.getMessage() : cause.toString();
+        int newline = message.indexOf('\n');
+        return (newline < 0 ? message : message.substring(0, newline)).trim();
+    }
 }

@@ -88,9 +88,9 @@ public record ModelConfig(
             }
             json = parsed.getAsJsonObject();
         } catch (IOException e) {
-            throw new CheckpointException("Cannot read " + file + ": " + e.getMessage(), e);
+            throw new CheckpointException("Cannot read " + file + ": " + CheckpointException.firstLine(e), e);
         } catch (JsonParseException e) {
-            throw new CheckpointException("Cannot read " + file + ": invalid JSON (" + e.getMessage() + ")", e);
+            throw new CheckpointException("Cannot read " + file + ": invalid JSON (" + CheckpointException.firstLine(e) + ")", e);
         }
         return fromJson(json, file);
     }

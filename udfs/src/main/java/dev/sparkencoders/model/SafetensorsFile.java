@@ -93,7 +93,7 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             header = parsed.getAsJsonObject();
         } catch (JsonParseException e) {
-            throw invalid(path, "the header is not valid JSON (" + e.getMessage() + ")");
+            throw invalid(path, "the header is not valid JSON (" + CheckpointException.firstLine(e) + ")");
         }
         long dataStart = 8 + headerLength;
         long dataSize = fileSize - dataStart;
@@ -149,7 +149,11 @@ public final class SafetensorsFile implements AutoCloseable {
             }
             long begin = offsets.get(0).getAsLong();
             long end = offsets.get(1).getAsLong();
-            if (begin < 0 || end < begin || end > dataSize) {
+            if (end < begin) {
+                throw invalid(path, "tensor '" + name + "' has data offsets [" + begin + ", " + end
+                        + "] that end before they begin");
+            }
+            if (begin < 0 || end > dataSize) {
                 throw invalid(path, "tensor '" + name + "' has data offsets [" + begin + ", " + end
                         + "] outside the " + dataSize + "-byte data section");
             }

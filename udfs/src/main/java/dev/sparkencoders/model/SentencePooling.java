@@ -71,7 +71,7 @@ public record SentencePooling(Pooling pooling, boolean normalize, Integer maxSeq
         try {
             return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
-            throw new CheckpointException("Cannot read " + file + ": " + e.getMessage(), e);
+            throw new CheckpointException("Cannot read " + file + ": " + CheckpointException.firstLine(e), e);
         }
     }
 }

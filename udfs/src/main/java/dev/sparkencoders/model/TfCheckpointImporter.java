@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.zip.CRC32C;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -67,6 +68,8 @@ public final class TfCheckpointImporter {
     static final int MAX_INDEX_BYTES = 64 << 20;
     static final int MAX_VOCAB_BYTES = 64 << 20;
     static final int HEAD_SIZE = 64;
+    /** The NSP head's classes: B follows A, or not. */
+    static final int NSP_LABELS = 2;
 
     private static final String INDEX = "variables/variables.index";
     private static final String VOCAB = "assets/vocab.txt";
@@ -146,20 +149,31 @@ public final class TfCheckpointImporter {
         }
         String scope = candidates.get(0).substring(0, candidates.get(0).length() - words.length());
 
-        int layers = 0;
+        TreeSet<Integer> layerNumbers = new TreeSet<>();
         String layerPrefix = scope + "bert/encoder/layer_";
         for (String key : entries.keySet()) {
             if (key.startsWith(layerPrefix)) {
                 int slash = key.indexOf('/', layerPrefix.length());
                 String number = key.substring(layerPrefix.length(), slash < 0 ? key.length() : slash);
                 if (!number.isEmpty() && number.length() < 6 && number.chars().allMatch(Character::isDigit)) {
-                    layers = Math.max(layers, Integer.parseInt(number) + 1);
+                    layerNumbers.add(Integer.parseInt(number));
                 }
             }
         }
-        if (layers == 0) {
+        if (layerNumbers.isEmpty()) {
             throw new CheckpointException("Cannot import TensorFlow checkpoint " + source + ": the bundle has no tensor '"
                     + layerPrefix + "0/...' (no encoder layers)");
+        }
+        // Checked before the expected names are listed: a single key such as layer_99999 must not cost 1.6M names.
+        int layers = layerNumbers.last() + 1;
+        if (layerNumbers.size() != layers) {
+            int gap = 0;
+            while (layerNumbers.contains(gap)) {
+                gap++;
+            }
+            throw new CheckpointException("Cannot import TensorFlow checkpoint " + source + ": the bundle has tensors"
+                    + " of " + layerPrefix + (layers - 1) + " but none of " + layerPrefix + gap
+                    + " (the encoder layers must be numbered from 0 without gaps)");
         }
 
         // name in TF (relative to the scope) -> HF name, transpose; insertion order is the output order
@@ -242,11 +256,9 @@ public final class TfCheckpointImporter {
             } else if (name.equals("cls/predictions/output_bias")) {
                 shape = new long[] {plan.vocabSize};
             } else if (name.equals("cls/seq_relationship/output_weights")) {
-                long[] s = entries.get(scope + name).shape();
-                shape = new long[] {s.length == 2 ? s[0] : -1, h};
+                shape = new long[] {NSP_LABELS, h}; // fixed: the tensor's own row count may lie
             } else if (name.equals("cls/seq_relationship/output_bias")) {
-                long[] s = entries.get(scope + "cls/seq_relationship/output_weights").shape();
-                shape = new long[] {s.length == 2 ? s[0] : -1};
+                shape = new long[] {NSP_LABELS};
             } else if (name.contains("/intermediate/dense/")) {
                 shape = leaf.equals("kernel") ? new long[] {h, ff} : new long[] {ff};
             } else if (name.contains("/output/dense/") && !name.contains("/attention/")) {

@@ -54,12 +54,30 @@ public final class EncoderModel implements AutoCloseable {
         Pooling pooling = spec.pooling() != null ? spec.pooling() : checkpoint.pooling().pooling();
         boolean normalize = spec.normalize() != null ? spec.normalize() : checkpoint.pooling().normalize();
         TransformerEncoder encoder = TransformerEncoder.load(checkpoint);
+        TextTokenizer tokenizer = null;
         try {
-            return new EncoderModel(checkpoint, TextTokenizer.load(checkpoint.tokenizerFile(), maxLength), encoder,
-                    pooling, normalize);
+            tokenizer = TextTokenizer.load(checkpoint.tokenizerFile(), maxLength);
+            requireVocabularyFits(dir, tokenizer, checkpoint.config().vocabSize());
+            return new EncoderModel(checkpoint, tokenizer, encoder, pooling, normalize);
         } catch (RuntimeException e) {
+            if (tokenizer != null) {
+                tokenizer.close();
+            }
             encoder.close();
             throw e;
+        }
+    }
+
+    /**
+     * A token id past the word embeddings would fail every row that contains it, so a tokenizer that does not
+     * belong to the weights is refused at load. {@code rows} is config.json's vocab_size, which the encoder has
+     * checked against the word embedding matrix. Fewer token ids than rows is normal (vocabularies padded for speed).
+     */
+    private static void requireVocabularyFits(Path dir, TextTokenizer tokenizer, int rows) {
+        if (tokenizer.vocabularySize() > rows) {
+            throw new CheckpointException("Cannot load model " + dir + ": its tokenizer.json has "
+                    + tokenizer.vocabularySize() + " token ids but the word embeddings have " + rows + " rows"
+                    + " (the tokenizer does not belong to these weights; use the tokenizer saved with the model)");
         }
     }
 

@@ -40,7 +40,8 @@ import java.util.List;
  *   <li>{@code classify(text) struct<label string, score float>}: the most probable label;</li>
  *   <li>{@code nsp(text_a, text_b) float}: probability that B follows A (BERT NSP / ALBERT SOP);</li>
  *   <li>{@code fill_mask(text) array<array<struct<token string, score float>>>}: top 5 per mask;</li>
- *   <li>{@code ner(text) array<struct<label, start, end, score, word>>}: entities, "first" aggregation.</li>
+ *   <li>{@code ner(text) array<struct<label, start, end, score, word>>}: entities, "first" aggregation;</li>
+ *   <li>{@code replaced_tokens(text) array<struct<token, start, end, score>>}: ELECTRA replaced-token scores.</li>
  * </ul>
  */
 public final class SqlFunctions {
@@ -65,6 +66,8 @@ public final class SqlFunctions {
                 DataTypes.createArrayType(DataTypes.createArrayType(FillMaskTask.PREDICTION, false), false));
         udf.register("ner", (UDF1<String, Row[]>) text -> ner(spec, text),
                 DataTypes.createArrayType(NerTask.ENTITY, false));
+        udf.register("replaced_tokens", (UDF1<String, Row[]>) text -> replacedTokens(spec, text),
+                DataTypes.createArrayType(ReplacedTokensTask.TOKEN, false));
     }
 
     private static BatchRunner runner(ModelSpec spec) {
@@ -146,6 +149,14 @@ public final class SqlFunctions {
         NerTask task = NerTask.forModel(0, model, AggregationStrategy.FIRST, LongTextPolicy.DEFAULT);
         return (Row[]) value(task.process(new BatchRunner(model, TokenBudget.DEFAULT),
                 List.of(RowFactory.create(text))).get(0))[0];
+    }
+
+    private static Row[] replacedTokens(ModelSpec spec, String text) {
+        if (text == null) {
+            return null;
+        }
+        var task = new ReplacedTokensTask(0, LongTextPolicy.DEFAULT);
+        return (Row[]) value(task.process(runner(spec), List.of(RowFactory.create(text))).get(0))[0];
     }
 
     private static Row[][] fillMask(ModelSpec spec, String text) {

@@ -35,13 +35,15 @@ public final class TextTokenizer implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final Path tokenizerJson;
     private final int maxLength;
+    private final int vocabularySize;
     private HuggingFaceTokenizer untruncated;
     private boolean closed;
 
-    private TextTokenizer(HuggingFaceTokenizer tokenizer, Path tokenizerJson, int maxLength) {
+    private TextTokenizer(HuggingFaceTokenizer tokenizer, Path tokenizerJson, int maxLength, int vocabularySize) {
         this.tokenizer = tokenizer;
         this.tokenizerJson = tokenizerJson;
         this.maxLength = maxLength;
+        this.vocabularySize = vocabularySize;
     }
 
     /** Loads {@code tokenizer.json}, overriding whatever padding and truncation the file fixes. */
@@ -50,7 +52,13 @@ public final class TextTokenizer implements AutoCloseable {
             throw new IllegalArgumentException("Cannot load tokenizer: max length " + maxLength
                     + " leaves no room for the special tokens (use at least 2)");
         }
-        return new TextTokenizer(build(tokenizerJson, maxLength, true), tokenizerJson, maxLength);
+        HuggingFaceTokenizer tokenizer = build(tokenizerJson, maxLength, true);
+        try {
+            return new TextTokenizer(tokenizer, tokenizerJson, maxLength, TokenizerVocabulary.size(tokenizerJson));
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
     }
 
     private static HuggingFaceTokenizer build(Path tokenizerJson, int maxLength, boolean truncate) {
@@ -66,13 +74,18 @@ public final class TextTokenizer implements AutoCloseable {
             }
             return builder.build();
         } catch (IOException | RuntimeException e) {
-            throw new CheckpointException("Cannot load tokenizer " + tokenizerJson + ": " + e.getMessage()
+            throw new CheckpointException("Cannot load tokenizer " + tokenizerJson + ": " + CheckpointException.firstLine(e)
                     + " (it must be a HuggingFace fast-tokenizer tokenizer.json)", e);
         }
     }
 
     public int maxLength() {
         return maxLength;
+    }
+
+    /** How many token ids this tokenizer can produce (its largest id + 1); the word embeddings need as many rows. */
+    public int vocabularySize() {
+        return vocabularySize;
     }
 
     /** How many tokens of a single text fit in one row next to the special tokens the tokenizer adds. */
@@ -82,17 +95,17 @@ public final class TextTokenizer implements AutoCloseable {
 
     /** Encodes a single text, keeping its first tokens when it is too long. */
     public TokenizedText encode(String text) {
-        requireText(text);
-        Encoding encoding = tokenizer.encode(text);
-        return of(encoding, text, null, encoding.exceedMaxLength());
+        String checked = checked(text);
+        Encoding encoding = tokenizer.encode(checked);
+        return of(encoding, checked, null, encoding.exceedMaxLength());
     }
 
     /** Encodes a text pair with segment ids 0 for the first text and 1 for the second (longest-first truncation). */
     public TokenizedText encodePair(String first, String second) {
-        requireText(first);
-        requireText(second);
-        Encoding encoding = tokenizer.encode(first, second);
-        return of(encoding, first, second, encoding.exceedMaxLength());
+        String a = checked(first);
+        String b = checked(second);
+        Encoding encoding = tokenizer.encode(a, b);
+        return of(encoding, a, b, encoding.exceedMaxLength());
     }
 
     /** Encodes a single text cut by {@code strategy}, with {@link TruncationStrategy#DEFAULT_HEAD_TOKENS}. */
@@ -124,8 +137,8 @@ public final class TextTokenizer implements AutoCloseable {
     }
 
     private DocumentTokens document(String text) {
-        requireText(text);
-        return DocumentTokens.of(of(untruncated().encode(text), text, null, false));
+        String checked = checked(text);
+        return DocumentTokens.of(of(untruncated().encode(checked), checked, null, false));
     }
 
     private synchronized HuggingFaceTokenizer untruncated() {
@@ -139,10 +152,15 @@ public final class TextTokenizer implements AutoCloseable {
         return untruncated;
     }
 
-    private static void requireText(String text) {
+    /**
+     * The text to hand to the native tokenizer: not null, and with unpaired surrogates replaced by U+FFFD (see
+     * {@link Utf16Offsets#wellFormed}), so that character offsets stay those of the original text.
+     */
+    private static String checked(String text) {
         if (text == null) {
             throw new IllegalArgumentException("Cannot encode text: it is null (filter or replace null rows first)");
         }
+        return Utf16Offsets.wellFormed(text);
     }
 
     private static TokenizedText of(Encoding encoding, String first, String second, boolean truncated) {

@@ -33,7 +33,34 @@ final class Utf16Offsets {
         return new Utf16Offsets(table, n);
     }
 
-    /** The UTF-16 index of a code-point offset, clamped to the text (ill-formed UTF-16 may shift offsets). */
+    /**
+     * The text with every unpaired surrogate replaced by U+FFFD, the character UTF-8 encoders write for it; the
+     * same text when it has none. The length stays the same, so offsets into the result are offsets into the
+     * text. Without it the native tokenizer receives the surrogates in a form that is not UTF-8 and drops or
+     * widens them, which shifts the offsets of every later token.
+     */
+    static String wellFormed(String text) {
+        int n = text.length();
+        int i = 0;
+        while (i < n && !Character.isSurrogate(text.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text);
+        for (; i < n; i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                out.setCharAt(i, '\uFFFD');
+            }
+        }
+        return out.toString();
+    }
+
+    /** The UTF-16 index of a code-point offset, clamped to the text. */
     int toUtf16(int codePoints) {
         if (table == null) {
             return Math.min(codePoints, length);

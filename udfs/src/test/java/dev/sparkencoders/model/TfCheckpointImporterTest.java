@@ -299,6 +299,9 @@ class TfCheckpointImporterTest {
                 .withShape("cls/predictions/output_bias", new long[] {8_000_000}, true));
         lies.put("huge shape", s -> s.withShape("bert/embeddings/word_embeddings", new long[] {1L << 40, 1L << 20}, true));
         lies.put("offset", s -> s.withOffset("bert/pooler/dense/kernel", 1L << 35));
+        // found by TfCheckpointFuzzTest: the NSP head's row count was read from the tensor and overflowed a long
+        lies.put("nsp rows", s -> s.withShape("cls/seq_relationship/output_weights", new long[] {Long.MAX_VALUE, 64},
+                false));
         for (Map.Entry<String, Function<TinyBert.Spec, TinyBert.Spec>> lie : lies.entrySet()) {
             Path dir = tiny.writeSavedModel(tmp.resolve(lie.getKey()), lie.getValue());
             Path out = tmp.resolve(lie.getKey() + "-out");
@@ -419,6 +422,20 @@ class TfCheckpointImporterTest {
         CheckpointException p = assertThrows(CheckpointException.class,
                 () -> TfCheckpointImporter.importModel(noPooler, tmp.resolve("out")));
         assertTrue(p.getMessage().contains("bert/pooler/dense/bias"), p.getMessage());
+    }
+
+    /** Found by TfCheckpointFuzzTest: one key naming layer 61855 made the importer list a million expected names. */
+    @Test
+    void aLayerNumberWithGapsIsRefusedBeforeListingItsLayers(@TempDir Path tmp) throws IOException {
+        TinyBert tiny = new TinyBert();
+        Path dir = tiny.writeSavedModel(tmp.resolve("model"), s -> s);
+        Map<String, byte[]> entries = new TreeMap<>(tiny.entries());
+        entries.put("bert/encoder/layer_61855/output/dense/bias", entries.get("bert/encoder/layer_0/output/dense/bias"));
+        Files.write(dir.resolve("variables/variables.index"), SsTableWriter.table(entries, (k, v) -> v, -1, -1, -1));
+        CheckpointException e = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThrows(
+                CheckpointException.class, () -> TfCheckpointImporter.importModel(dir, tmp.resolve("out"))));
+        assertTrue(e.getMessage().contains("tensors of bert/encoder/layer_61855 but none of bert/encoder/layer_2"),
+                e.getMessage());
     }
 
     @Test

@@ -46,6 +46,21 @@ class LengthBatcherTest {
     }
 
     @Test
+    void cutsAFullEnoughBatchBeforeARowThatWouldMakeItMostlyPadding() {
+        int[] lengths = new int[21];
+        Arrays.fill(lengths, 10);
+        lengths[7] = 40;
+        List<int[]> batches = LengthBatcher.batches(lengths, new TokenBudget(10_000, 256));
+        assertEquals(2, batches.size(), "20 rows of 10 tokens, then the 40-token row alone");
+        assertEquals(20, batches.get(0).length);
+        assertArrayEquals(new int[] {7}, batches.get(1));
+
+        int[] few = {10, 10, 10, 40};
+        assertEquals(1, LengthBatcher.batches(few, new TokenBudget(10_000, 256)).size(),
+                "a batch of fewer than " + LengthBatcher.MIN_ROWS + " rows takes the padding");
+    }
+
+    @Test
     void aRowLongerThanTheBudgetGetsItsOwnBatch() {
         List<int[]> batches = LengthBatcher.batches(new int[] {500, 4, 4}, new TokenBudget(100, 10));
         assertEquals(2, batches.size());

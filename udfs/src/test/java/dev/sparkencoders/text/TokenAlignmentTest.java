@@ -5,7 +5,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +49,23 @@ class TokenAlignmentTest {
         assertEquals(-1, row.ends()[0]);
         assertEquals(-1, row.wordIds()[0]);
         assertEquals(-1, row.wordIds()[row.length() - 1]);
+    }
+
+    @Test
+    void unpairedSurrogatesBecomeReplacementCharactersAndLaterOffsetsStayRight() {
+        String text = "x\uDC00\uD800y caf\uD83D\uDE00 at the end\uD800";
+        String replaced = "x\uFFFD\uFFFDy caf\uD83D\uDE00 at the end\uFFFD";
+        List<Function<String, TokenizedText>> encoders = List.of(tokenizer::encode,
+                t -> tokenizer.encode(t, TruncationStrategy.HEAD_TAIL, 4));
+        for (Function<String, TokenizedText> encode : encoders) {
+            TokenizedText row = encode.apply(text);
+            TokenizedText expected = encode.apply(replaced);
+            assertArrayEquals(expected.ids(), row.ids());
+            assertArrayEquals(expected.starts(), row.starts());
+            assertArrayEquals(expected.ends(), row.ends());
+            int end = row.length() - 2;
+            assertEquals("end", text.substring(row.starts()[end], row.ends()[end]));
+        }
     }
 
     @Test
