@@ -6,13 +6,14 @@ import org.apache.hadoop.fs.Path;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * What an output path holds before a job writes to it. A folder counts as a job's output when everything in it is
- * what Spark and this project write there: {@code part-*} files and their {@code .crc} checksums, names starting with
- * {@code _} ({@code _SUCCESS}, {@code _temporary/}, {@code _run_report.json}), Spark's {@code .spark-staging-*}
- * folders and partition folders ({@code run_date=2026-11-23/}) holding the same. Anything else makes the folder
- * foreign: a user's folder that no job may delete.
+ * what Spark and this project write there: {@code part-*} files, {@code _SUCCESS}, {@code _run_report.json}, Parquet
+ * summary files, their {@code .crc} checksums, Spark's {@code _temporary/} and {@code .spark-staging-*} folders, and
+ * partition folders ({@code run_date=2026-11-23/}) holding the same. Anything else makes the folder foreign: a
+ * user's folder that no job may delete.
  *
  * <p>Such an output holds finished work when a run got to the end: {@code _SUCCESS} or {@code _run_report.json} at
  * its top, or a partition folder, which Spark's dynamic partition overwrite moves there only when a run commits (and
@@ -46,6 +47,9 @@ record ExistingOutput(State state, String foreignEntry) {
     static final String SUCCESS = "_SUCCESS";
     static final String RUN_REPORT = "_run_report.json";
     static final String STAGING_PREFIX = ".spark-staging-";
+    static final String TEMPORARY = "_temporary";
+    /** Files Spark, Parquet and this project write beside the part files. */
+    private static final Set<String> MARKERS = Set.of(SUCCESS, RUN_REPORT, "_metadata", "_common_metadata");
 
     /** Looks at {@code path} and the partition folders below it; the contents of Spark's work folders are not read. */
     static ExistingOutput inspect(FileSystem fs, Path path) throws IOException {
@@ -97,9 +101,11 @@ record ExistingOutput(State state, String foreignEntry) {
 
     private static boolean isWrittenBySpark(String name, boolean directory) {
         if (directory) {
-            return name.startsWith("_") || name.startsWith(STAGING_PREFIX);
+            return name.equals(TEMPORARY) || name.startsWith(STAGING_PREFIX);
         }
-        return name.startsWith("part-") || name.startsWith("_")
-                || name.endsWith(".crc") && (name.startsWith(".part-") || name.startsWith("._"));
+        if (name.startsWith(".") && name.endsWith(".crc")) { // Hadoop's checksum of a file beside it
+            name = name.substring(1, name.length() - ".crc".length());
+        }
+        return name.startsWith("part-") || MARKERS.contains(name);
     }
 }

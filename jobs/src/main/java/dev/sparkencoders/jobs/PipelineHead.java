@@ -11,6 +11,8 @@ import dev.sparkencoders.runtime.RowResult;
 import dev.sparkencoders.spark.EmbedTask;
 import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TextTask;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
@@ -21,6 +23,7 @@ import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,10 +36,13 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,6 +136,70 @@ final class PipelineHead implements TextTask, ResultTransform {
         this.dimensions = dimensions;
     }
 
+    /**
+     * The TextEmbedder the pipeline named by {@code head.path} starts with, or null. It is read before Spark starts,
+     * from the first stage's metadata file (one JSON line under {@code stages/0_<uid>/metadata}, as Spark ML saves
+     * every stage), so that its model is loaded and checked before the job asks for executors; settings the
+     * embedder decides are refused here. Anything else about the pipeline is checked by {@link #read}.
+     */
+    static TextEmbedder savedEmbedder(JobConfig config) {
+        String path = config.require(ConfigKey.HEAD_PATH);
+        String json = firstStageMetadata(config, path);
+        if (json == null) {
+            return null;
+        }
+        TextEmbedder embedder;
+        try {
+            DefaultParamsReader.Metadata metadata = DefaultParamsReader.parseMetadata(json, "");
+            if (!metadata.className().equals(TextEmbedder.class.getName())) {
+                return null;
+            }
+            embedder = new TextEmbedder(metadata.uid());
+            metadata.getAndSetParams(embedder, Option.empty());
+        } catch (RuntimeException e) {
+            throw new JobConfigException("Cannot read the first stage of head.path " + path + ": " + e.getMessage()
+                    + " (save the pipeline again with PipelineModel.write())", e);
+        }
+        for (ConfigKey key : EMBEDDER_KEYS) {
+            if (config.isGiven(key)) {
+                throw new JobConfigException("Cannot use " + key.key() + " with head.path " + path + ": the"
+                        + " pipeline starts with a TextEmbedder, which sets the model and how texts are embedded"
+                        + " (leave model.*, truncation* and windows.stride unset)");
+            }
+        }
+        return embedder;
+    }
+
+    /** The first line of the first stage's metadata, or null when there is none (then {@link #read} explains). */
+    private static String firstStageMetadata(JobConfig config, String path) {
+        Configuration hadoop = new Configuration();
+        config.sparkSettings().forEach((key, value) -> {
+            if (key.startsWith(HADOOP_PREFIX)) {
+                hadoop.set(key.substring(HADOOP_PREFIX.length()), value);
+            }
+        });
+        Path pattern = new Path(new Path(path, "stages"), "0_*/metadata/part-*");
+        try {
+            FileSystem fs = pattern.getFileSystem(hadoop);
+            FileStatus[] parts = fs.globStatus(pattern);
+            for (FileStatus part : parts == null ? new FileStatus[0] : parts) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(part.getPath()),
+                        StandardCharsets.UTF_8))) {
+                    String line = in.readLine();
+                    if (line != null && !line.isBlank()) {
+                        return line;
+                    }
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            throw new JobConfigException("Cannot read head.path " + path + ": " + e.getMessage()
+                    + " (check the path and that this user may read it)", e);
+        }
+    }
+
+    private static final String HADOOP_PREFIX = "spark.hadoop.";
+
     /** Reads the pipeline named by {@code head.path} on the driver, failing with one sentence when it cannot be used. */
     static Saved read(JobConfig config) {
         String path = config.require(ConfigKey.HEAD_PATH);
@@ -149,13 +219,6 @@ final class PipelineHead implements TextTask, ResultTransform {
         TextEmbedder embedder = !stages.isEmpty() && stages.get(0) instanceof TextEmbedder e ? e : null;
         if (embedder != null) {
             stages.remove(0);
-            for (ConfigKey key : EMBEDDER_KEYS) {
-                if (config.isGiven(key)) {
-                    throw new JobConfigException("Cannot use " + key.key() + " with head.path " + path + ": the"
-                            + " pipeline starts with a TextEmbedder, which sets the model and how texts are embedded"
-                            + " (leave model.*, truncation* and windows.stride unset)");
-                }
-            }
         }
         ProbabilisticClassificationModel<?, ?> classifier = null;
         String[] names = null;

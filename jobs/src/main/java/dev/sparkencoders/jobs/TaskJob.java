@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.ml.TextEmbedder;
 import dev.sparkencoders.model.BundledModel;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
@@ -46,15 +47,14 @@ final class TaskJob implements Job {
     interface TaskFactory {
         TextTask create(JobConfig config, Dataset<Row> input, EncoderModel model);
 
-        /** The model the task runs on, read before it is loaded: by default the one the model.* settings name. */
+        /**
+         * The model the task runs on, read before Spark starts and the model is loaded: by default the one the
+         * model.* settings name.
+         */
         default ModelSpec spec(JobConfig config) {
             return Models.spec(config);
         }
 
-        /** Whether {@link #spec} reads something only a running SparkSession can (a saved pipeline). */
-        default boolean specNeedsSpark(JobConfig config) {
-            return false;
-        }
     }
 
     private final String name;
@@ -82,31 +82,22 @@ final class TaskJob implements Job {
 
     /**
      * classify: the checkpoint's classification head, or with head.path a saved Spark ML PipelineModel, which names
-     * the model itself when it starts with a TextEmbedder. The head is read once, before the model is loaded.
+     * the model itself when it starts with a TextEmbedder.
      */
     private static final class ClassifyFactory implements TaskFactory {
 
-        private PipelineHead.Saved head;
-
-        @Override
-        public boolean specNeedsSpark(JobConfig config) {
-            return config.get(ConfigKey.HEAD_PATH) != null;
-        }
-
         @Override
         public ModelSpec spec(JobConfig config) {
-            if (config.get(ConfigKey.HEAD_PATH) == null) {
-                return Models.spec(config);
-            }
-            head = PipelineHead.read(config);
-            return head.embedder() != null ? head.embedder().modelSpec() : Models.spec(config);
+            TextEmbedder embedder = config.get(ConfigKey.HEAD_PATH) == null ? null : PipelineHead.savedEmbedder(config);
+            return embedder != null ? embedder.modelSpec() : Models.spec(config);
         }
 
         @Override
         public TextTask create(JobConfig config, Dataset<Row> input, EncoderModel model) {
             int text = textColumn(config, input);
-            if (head != null) {
-                EmbedTask embed = head.embedder() != null ? embedderTask(text, model)
+            if (config.get(ConfigKey.HEAD_PATH) != null) {
+                PipelineHead.Saved head = PipelineHead.read(config);
+                EmbedTask embed = head.embedder() != null ? embedderTask(head.embedder(), text, model)
                         : new EmbedTask(text, EmbedTask.VectorType.VECTOR, longText(config, model));
                 return head.task(input.schema(), embed, model.checkpoint().config().hiddenSize());
             }
@@ -115,9 +106,9 @@ final class TaskJob implements Job {
             return ClassifyTask.forModel(text, model, threshold, longText(config, model));
         }
 
-        private EmbedTask embedderTask(int text, EncoderModel model) {
+        private static EmbedTask embedderTask(TextEmbedder embedder, int text, EncoderModel model) {
             try {
-                return head.embedder().task(text, model);
+                return embedder.task(text, model);
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
@@ -213,16 +204,15 @@ final class TaskJob implements Job {
 
     /**
      * Loads the model before Spark starts, so that a bad model is refused with one sentence before the job asks a
-     * cluster for executors (unless the model is named by a saved pipeline, which needs Spark to read), then runs
-     * the job.
+     * cluster for executors, then runs the job.
      */
     @Override
     public void run(JobConfig config) {
         long start = System.nanoTime();
-        ValidatedModel early = factory.specNeedsSpark(config) ? null : ValidatedModel.load(factory.spec(config));
+        ValidatedModel model = ValidatedModel.load(factory.spec(config));
         SparkSession spark = SparkSessions.create(name, config);
         try {
-            run(spark, config, early != null ? early : ValidatedModel.load(factory.spec(config)), start);
+            run(spark, config, model, start);
         } finally {
             spark.stop();
         }

@@ -30,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code classify --set head.path=DIR} with a saved {@code PipelineModel} whose first stage is a
- * {@link TextEmbedder} (logistic regression on the embeddings, fitted on the shipped intent sample): the job's
- * labels and scores are the pipeline's own predictions and probabilities, and settings the embedder decides are
- * refused.
+ * {@link TextEmbedder} (logistic regression on the embeddings, fitted on the shipped intent sample): the job embeds
+ * as the embedder says, its labels and scores are the pipeline's own predictions and probabilities, and settings the
+ * embedder decides are refused.
  */
 class ClassifyWithTextPipelineTest {
 
@@ -66,7 +66,8 @@ class ClassifyWithTextPipelineTest {
             StringIndexerModel indexer = new StringIndexer().setInputCol("label").setOutputCol("label_index").fit(train);
             labels = indexer.labelsArray()[0];
             PipelineModel model = new Pipeline().setStages(new PipelineStage[] {
-                    new TextEmbedder().setOutputCol("features").setTruncation("tail"),
+                    // unnormalised: the job must take the model settings from the embedder, not from its defaults
+                    new TextEmbedder().setOutputCol("features").setTruncation("tail").setNormalize(false),
                     new LogisticRegression().setFeaturesCol("features").setLabelCol("label_index").setRegParam(0.001),
                     new IndexToString().setInputCol("prediction").setOutputCol("intent").setLabels(labels)})
                     .fit(indexer.transform(train));

@@ -60,6 +60,10 @@ class ExistingOutputTest {
         assertState(ExistingOutput.State.FOREIGN, ".git/", "hidden");
         files("crc/.notes.txt.crc");
         assertState(ExistingOutput.State.FOREIGN, ".notes.txt.crc", "crc");
+        files("underscore/_notes.txt", "underscore/_temporary/0/task_x/part-00000.json");
+        assertState(ExistingOutput.State.FOREIGN, "_notes.txt", "underscore");
+        files("underscore-dir/_drafts/a.txt");
+        assertState(ExistingOutput.State.FOREIGN, "_drafts/", "underscore-dir");
         files("a-file");
         assertState(ExistingOutput.State.FOREIGN, "", "a-file");
     }

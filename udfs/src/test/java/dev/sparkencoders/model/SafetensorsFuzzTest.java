@@ -49,6 +49,8 @@ class SafetensorsFuzzTest {
     /** A valid file split into its JSON header and its data section. */
     record Seed(JsonObject header, byte[] data) {}
 
+    record TensorSpec(String name, String dtype, long... shape) {}
+
     @BeforeContainer
     static void seeds() throws IOException {
         file = Files.createTempFile("fuzz", ".safetensors");
@@ -230,17 +232,14 @@ class SafetensorsFuzzTest {
         header.add("__metadata__", metadata);
         long offset = 0;
         Random random = new Random(1);
-        List<Object[]> tensors = List.of(new Object[] {"f32", "F32", new long[] {2, 3}},
-                new Object[] {"f16", "F16", new long[] {4}}, new Object[] {"bf16", "BF16", new long[] {3}},
-                new Object[] {"f64", "F64", new long[] {2}}, new Object[] {"i64", "I64", new long[] {2}},
-                new Object[] {"i32", "I32", new long[] {1, 2}}, new Object[] {"i16", "I16", new long[] {3}},
-                new Object[] {"i8", "I8", new long[] {5}}, new Object[] {"u8", "U8", new long[] {1, 1}},
-                new Object[] {"mask", "BOOL", new long[] {4}}, new Object[] {"scalar", "F32", new long[0]},
-                new Object[] {"empty", "F32", new long[] {0, 4}});
-        for (Object[] t : tensors) {
-            SafetensorsDtype dtype = SafetensorsDtype.valueOf((String) t[1]);
-            long bytes = Tensor.elementCount((long[]) t[2]) * dtype.bytes();
-            header.add((String) t[0], entry((String) t[1], (long[]) t[2], offset, offset + bytes));
+        List<TensorSpec> tensors = List.of(new TensorSpec("f32", "F32", 2, 3), new TensorSpec("f16", "F16", 4),
+                new TensorSpec("bf16", "BF16", 3), new TensorSpec("f64", "F64", 2), new TensorSpec("i64", "I64", 2),
+                new TensorSpec("i32", "I32", 1, 2), new TensorSpec("i16", "I16", 3), new TensorSpec("i8", "I8", 5),
+                new TensorSpec("u8", "U8", 1, 1), new TensorSpec("mask", "BOOL", 4), new TensorSpec("scalar", "F32"),
+                new TensorSpec("empty", "F32", 0, 4));
+        for (TensorSpec t : tensors) {
+            long bytes = Tensor.elementCount(t.shape()) * SafetensorsDtype.valueOf(t.dtype()).bytes();
+            header.add(t.name(), entry(t.dtype(), t.shape(), offset, offset + bytes));
             offset += bytes;
         }
         byte[] data = new byte[(int) offset];
