@@ -146,17 +146,20 @@ public final class SqlFunctions {
             return null;
         }
         EncoderModel model = ModelCache.get(spec);
-        NerTask task = NerTask.forModel(0, model, AggregationStrategy.FIRST, LongTextPolicy.DEFAULT);
-        return (Row[]) value(task.process(new BatchRunner(model, TokenBudget.DEFAULT),
-                List.of(RowFactory.create(text))).get(0))[0];
+        return (Row[]) firstColumn(NerTask.forModel(0, model, AggregationStrategy.FIRST, LongTextPolicy.DEFAULT),
+                runner(spec), text);
     }
 
     private static Row[] replacedTokens(ModelSpec spec, String text) {
         if (text == null) {
             return null;
         }
-        var task = new ReplacedTokensTask(0, LongTextPolicy.DEFAULT);
-        return (Row[]) value(task.process(runner(spec), List.of(RowFactory.create(text))).get(0))[0];
+        return (Row[]) firstColumn(new ReplacedTokensTask(0, LongTextPolicy.DEFAULT), runner(spec), text);
+    }
+
+    /** The first result column of a job's task run on one text, as the job computes it. */
+    private static Object firstColumn(TextTask task, BatchRunner runner, String text) {
+        return value(task.process(runner, List.of(RowFactory.create(text))).get(0))[0];
     }
 
     private static Row[][] fillMask(ModelSpec spec, String text) {
