@@ -22,12 +22,13 @@ import java.util.Map;
 
 /**
  * The evaluate job's output directory on any Hadoop filesystem: checked (or cleared, with
- * {@code output.mode=overwrite}) before any work starts, then {@code report.json}, the PNG charts, the predictions
+ * {@code output.mode=overwrite}, when it holds nothing but an earlier evaluation) before any work starts, then {@code report.json}, the PNG charts, the predictions
  * and the saved classifier go under it. Also hashes input files, so a report names exactly the data it measured.
  */
 final class EvaluationOutput {
 
     static final String REPORT = "report.json";
+    static final String PREDICTIONS_DIR = "predictions";
 
     private final SparkSession spark;
     private final Path root;
@@ -44,9 +45,16 @@ final class EvaluationOutput {
         try {
             FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
             if (fs.exists(root)) {
-                if (mode == SaveMode.ErrorIfExists) {
-                    throw new JobConfigException("Cannot write output to " + path + ": the path already exists"
-                            + " (choose a new output.path or set output.mode=overwrite)");
+                String foreign = firstForeign(fs, root);
+                if (foreign != null) {
+                    throw new JobConfigException("Cannot write output to " + path + ": "
+                            + (foreign.isEmpty() ? "it is a file" : "it holds '" + foreign + "', which no evaluate"
+                            + " run writes") + ", so it is neither replaced nor written into (choose another"
+                            + " output.path, or move it away)");
+                }
+                if (mode == SaveMode.ErrorIfExists && fs.listStatus(root).length > 0) {
+                    throw new JobConfigException("Cannot write output to " + path + ": it holds an earlier"
+                            + " evaluation (choose a new output.path or set output.mode=overwrite)");
                 }
                 // A rerun replaces the whole evaluation: stale charts or models of another run must not remain.
                 fs.delete(root, true);
@@ -56,6 +64,27 @@ final class EvaluationOutput {
             throw new JobConfigException("Cannot prepare output path " + path + ": " + e.getMessage(), e);
         }
         return new EvaluationOutput(spark, root);
+    }
+
+    /**
+     * The first entry of an existing output path that no evaluate run writes ("" when the path is a file), or null
+     * when everything there is an earlier evaluation's: the report, charts, {@code predictions/}, {@code model/}
+     * and Hadoop's {@code .crc} files.
+     */
+    private static String firstForeign(FileSystem fs, Path root) throws IOException {
+        if (!fs.getFileStatus(root).isDirectory()) {
+            return "";
+        }
+        for (FileStatus entry : fs.listStatus(root)) {
+            String name = entry.getPath().getName();
+            boolean ours = entry.isDirectory()
+                    ? name.equals(PREDICTIONS_DIR) || name.equals(IntentEvaluation.MODEL_DIR)
+                    : name.equals(REPORT) || name.endsWith(".png") || name.endsWith(".crc") && name.startsWith(".");
+            if (!ours) {
+                return name + (entry.isDirectory() ? "/" : "");
+            }
+        }
+        return null;
     }
 
     /** A path under the output directory, as a string for Spark writers. */

@@ -191,7 +191,7 @@ final class IntentEvaluation {
             throw new IllegalStateException("Cannot save the classifier to " + modelPath + ": " + e.getMessage(), e);
         }
         PipelineHead.writeMetadata(output, MODEL_DIR, features.describe(), EMBEDDING, labels);
-        String predictions = output.resolve("predictions");
+        String predictions = output.resolve(EvaluationOutput.PREDICTIONS_DIR);
         predict(embeddingModel, test).select(col(TEXT), col(ACTUAL).alias(labelCol), col(PREDICTED).alias("predicted"))
                 .write().format(config.require(ConfigKey.OUTPUT_FORMAT).toLowerCase(Locale.ROOT)).save(predictions);
 

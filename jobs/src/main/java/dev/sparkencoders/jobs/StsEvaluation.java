@@ -84,7 +84,7 @@ final class StsEvaluation {
         double spearman = 100 * correlation(assembled, "spearman");
         double pearson = 100 * correlation(assembled, "pearson");
 
-        String predictions = output.resolve("predictions");
+        String predictions = output.resolve(EvaluationOutput.PREDICTIONS_DIR);
         scored.write().format(config.require(ConfigKey.OUTPUT_FORMAT).toLowerCase(Locale.ROOT)).save(predictions);
 
         List<Row> points = ok.select("score", "cosine").collectAsList();

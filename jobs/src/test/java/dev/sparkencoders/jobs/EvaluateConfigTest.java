@@ -46,4 +46,29 @@ class EvaluateConfigTest {
                 + ": it has columns [text, intent] (set evaluate.label-col)"), wrongColumn.stderr());
         assertFalse(Files.exists(output));
     }
+
+    @Test
+    void overwriteReplacesAnEarlierEvaluationButNeverAFolderHoldingSomethingElse() throws IOException {
+        Path csv = dir.resolve("train.csv");
+        Files.writeString(csv, "text,category\nhello there,greet\nbye now,leave\n");
+        Path output = dir.resolve("o");
+        Files.createDirectories(output.resolve("predictions"));
+        Files.writeString(output.resolve("report.json"), "{}");
+        Files.writeString(output.resolve("notes.txt"), "my notes");
+        String[] args = {"evaluate", "--set", "task=intent", "--set", "train.path=" + csv, "--set",
+                "test.path=" + csv, "--set", "output.path=" + output, "--set", "output.mode=overwrite", "--set",
+                "spark.master=local[1]", "--set", "spark.ui.enabled=false"};
+
+        JobRunner.Outcome refused = JobRunner.run(args);
+        assertEquals(2, refused.code(), refused.stderr());
+        assertTrue(refused.stderr().contains("Cannot write output to " + output + ": it holds 'notes.txt', which no"
+                + " evaluate run writes"), refused.stderr());
+        assertEquals("my notes", Files.readString(output.resolve("notes.txt")));
+
+        Files.delete(output.resolve("notes.txt"));
+        JobRunner.Outcome replaced = JobRunner.run(args);
+        assertEquals(0, replaced.code(), replaced.stderr());
+        assertTrue(Files.readString(output.resolve("report.json")).contains("\"task\""),
+                "the earlier report was replaced");
+    }
 }

@@ -3,6 +3,8 @@ package dev.sparkencoders.jobs.bench;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
@@ -10,6 +12,7 @@ import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
 import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +25,10 @@ import java.util.concurrent.Executors;
  * Java user would otherwise pick. It embeds one text per ONNX Runtime call; {@code embedAll} spreads the texts over
  * its executor. Measured as shipped ({@link #shipped()}: an executor of one thread per core and ONNX Runtime's
  * default intra-op threads, one per core) and with the thread layout pinned like ours ({@link #pinned}: the same
- * ONNX file and code path, with a session of N intra-op threads and N callers). Only loaded when langchain4j is on
- * the class path (it is a benchmark-only, provided dependency).
+ * ONNX file and code path, with a session of N intra-op threads and N callers). The shipped tokenizer file cuts every
+ * text at 128 tokens; the pinned peer reads it without that truncation, so it encodes whole 512-token documents (as
+ * our engine does) through langchain4j's own split into 510-token parts. Only loaded when langchain4j is on the class
+ * path (it is a benchmark-only, provided dependency).
  */
 final class PeerBench implements AutoCloseable {
 
@@ -64,7 +69,7 @@ final class PeerBench implements AutoCloseable {
             options.setIntraOpNumThreads(layout.threads());
             OrtSession session = env.createSession(resource(ONNX), options);
             ExecutorService executor = layout.tasks() > 1 ? Executors.newFixedThreadPool(layout.tasks()) : null;
-            try (InputStream tokenizer = stream(TOKENIZER)) {
+            try (InputStream tokenizer = new ByteArrayInputStream(untruncated(resource(TOKENIZER)))) {
                 OnnxBertBiEncoder encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
                 return new PeerBench(new Pinned(encoder, executor == null ? Runnable::run : executor), session,
                         executor);
@@ -89,6 +94,11 @@ final class PeerBench implements AutoCloseable {
         return seconds;
     }
 
+    /** The peer's embedding of one text. */
+    float[] embed(String text) {
+        return model.embed(text).content().vector();
+    }
+
     @Override
     public void close() {
         if (executor != null) {
@@ -101,6 +111,18 @@ final class PeerBench implements AutoCloseable {
                 throw new IllegalStateException("Cannot close the peer's session: " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * The tokenizer file without its {@code truncation} and {@code padding} sections (DJL takes a fixed padding
+     * length as the maximum length too; langchain4j turns padding off anyway).
+     */
+    static byte[] untruncated(byte[] tokenizerJson) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = (ObjectNode) json.readTree(tokenizerJson);
+        root.putNull("truncation");
+        root.putNull("padding");
+        return json.writeValueAsBytes(root);
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -4,6 +4,11 @@ import dev.sparkencoders.TestCorpora;
 import dev.sparkencoders.model.BundledModel;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.ModelConfig;
+import dev.sparkencoders.runtime.BatchRunner;
+import dev.sparkencoders.runtime.ModelCache;
+import dev.sparkencoders.runtime.ModelSpec;
+import dev.sparkencoders.runtime.Tasks;
+import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TextTokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -12,7 +17,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The bench's arithmetic and inputs: FLOP counting, medians, STS-B sentences and 512-token documents. */
+/**
+ * The bench's arithmetic and inputs: FLOP counting, medians, STS-B sentences and 512-token documents, and that the
+ * pinned peer encodes the same whole documents as our engine.
+ */
 class BenchPiecesTest {
 
     @Test
@@ -54,5 +62,39 @@ class BenchPiecesTest {
                         + tokens.truncated());
             }
         }
+    }
+
+    @Test
+    void pinnedPeerEncodesWholeDocumentsLikeTheEngineWhileTheShippedPeerCutsThemAt128Tokens() {
+        var file = TestCorpora.sharedData().resolve("stsb/sts-dev.csv");
+        String doc;
+        try (TextTokenizer tokenizer = TextTokenizer.load(Checkpoint.open(BundledModel.path()).tokenizerFile(), 512)) {
+            doc = BenchInputs.documents(BenchInputs.stsbSentences(file, 60), tokenizer, 1).get(0);
+        }
+        ModelSpec spec = new ModelSpec(null, null, null, BenchInputs.DOC_TOKENS);   // as the bench runs it
+        BatchRunner runner = new BatchRunner(ModelCache.get(spec), TokenBudget.DEFAULT);
+        float[] ours = runner.run(List.of(doc), runner.model().tokenizer()::encode, Tasks.embeddings()).get(0).value();
+        float[] pinned;
+        float[] shipped;
+        try (PeerBench peer = PeerBench.pinned(new Layout(1, 1))) {
+            pinned = peer.embed(doc);
+        }
+        try (PeerBench peer = PeerBench.shipped()) {
+            shipped = peer.embed(doc);
+        }
+        assertTrue(cosine(ours, pinned) > 0.9999, "pinned peer vs engine on a 512-token document: "
+                + cosine(ours, pinned));
+        assertTrue(cosine(ours, shipped) < 0.99, "the shipped peer reads only the first 128 tokens: "
+                + cosine(ours, shipped));
+    }
+
+    private static double cosine(float[] a, float[] b) {
+        double dot = 0, na = 0, nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += a[i] * (double) b[i];
+            na += a[i] * (double) a[i];
+            nb += b[i] * (double) b[i];
+        }
+        return dot / Math.sqrt(na * nb);
     }
 }
