@@ -23,8 +23,6 @@ import java.util.stream.Collectors;
  *       for the thread that starts the engine and for threads once they run an op that goes through
  *       {@code at::parallel_for} (a matmul alone does not); {@code OMP_NUM_THREADS} sets it for every
  *       thread, so the executors get both;</li>
- *   <li>{@code MALLOC_MMAP_THRESHOLD_} (the driver's value, else 1 MiB) so glibc returns PyTorch's large tensors
- *       to the system instead of growing fragmented heaps;</li>
  *   <li>for {@code local-cluster[...]} masters: the driver's class path as the executors' class path, and
  *       {@code SPARK_SCALA_VERSION}, which Spark's executor launcher needs when SPARK_HOME is not a Spark
  *       distribution.</li>
@@ -41,13 +39,6 @@ final class SparkSessions {
     static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
     static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
     static final String SCALA_VERSION = "2.13";
-    /**
-     * glibc's size above which an allocation gets its own mapping, returned to the system when freed. Fixed at
-     * 1 MiB, PyTorch's activations do not pile up in malloc's heaps: an embed run's peak RSS stays near its first
-     * minutes' instead of growing with the rows (BENCHMARKS.md, section 6). The launcher exports it for the driver.
-     */
-    static final String MMAP_THRESHOLD = "MALLOC_MMAP_THRESHOLD_";
-    static final String MMAP_THRESHOLD_BYTES = "1048576";
 
     private SparkSessions() {}
 
@@ -85,7 +76,6 @@ final class SparkSessions {
         conf.set(EXECUTOR_OPTIONS, options.trim());
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(taskCpus));
         conf.setIfMissing("spark.executorEnv.DJL_OFFLINE", "true");
-        conf.setIfMissing("spark.executorEnv." + MMAP_THRESHOLD, env.getOrDefault(MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES));
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
 
         String master = conf.get("spark.master", "");

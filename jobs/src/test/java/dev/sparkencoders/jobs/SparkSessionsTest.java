@@ -46,9 +46,6 @@ class SparkSessionsTest {
         assertEquals("-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1", conf.get("spark.executor.extraJavaOptions"));
         assertEquals("true", conf.get("spark.executorEnv.DJL_OFFLINE"));
         assertEquals("1", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
-        assertEquals("1048576", conf.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"));
-        assertEquals("4194304", conf(config(), Map.of("MALLOC_MMAP_THRESHOLD_", "4194304"))
-                .get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"), "the driver's own setting is passed on");
 
         conf = conf(config("spark.task.cpus=4", "spark.executor.cores=8", "spark.executor.extraJavaOptions=-Dx=1"),
                 Map.of());
