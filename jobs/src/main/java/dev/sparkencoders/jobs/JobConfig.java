@@ -34,6 +34,8 @@ public final class JobConfig {
             "credentials", "accesskey", "apikey", "signature", "sas");
 
     /** ... or when it names a key of these kinds (fs.s3a.access.key, fs.azure.account.key.ACCOUNT, ...). */
+    /** The user:password part of scheme://user:password@host; group 1 is everything before the password. */
+    private static final Pattern URI_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^/:@\\s]*:)[^/@\\s]+@");
     private static final Pattern SECRET_KEY = Pattern.compile("(access|account|encryption|private|api)[.\\-_]key");
 
     private final Map<String, String> values;
@@ -151,11 +153,18 @@ public final class JobConfig {
         return spark;
     }
 
-    /** All resolved values with secrets masked, for logs and run reports. */
+    /**
+     * All resolved values with secrets masked, for logs and run reports: the whole value of a secret key, and the
+     * password of any URI written with one ({@code jdbc:postgresql://etl:*****@db/corpus}).
+     */
     public Map<String, String> masked() {
         Map<String, String> out = new TreeMap<>();
-        values.forEach((k, v) -> out.put(k, isSecret(k) ? "*****" : v));
+        values.forEach((k, v) -> out.put(k, isSecret(k) ? "*****" : maskUriPasswords(v)));
         return out;
+    }
+
+    static String maskUriPasswords(String value) {
+        return value == null ? null : URI_PASSWORD.matcher(value).replaceAll("$1*****@");
     }
 
     static boolean isSecret(String key) {

@@ -265,7 +265,9 @@ final class TaskJob implements Job {
     /**
      * Spark reads files in splits of up to 128 MB and never splits a file below 4 MB, sizes made for scans: a
      * 1 MB text file is hours of encoder work in one task on one core. Unless the user set them, splits are capped
-     * at {@value #SPLIT_BYTES} bytes and small files are split across the cores too.
+     * at {@value #SPLIT_BYTES} bytes and small files are split across the cores too, into at least
+     * {@value #SPLITS_PER_CORE} splits per core: with one split per core, splits that differ by a few percent in
+     * rows leave a core idle at the end (an 11,000-sentence file split 58/42 ran 20% longer than split evenly).
      */
     private static void splitInputForInference(SparkSession spark, JobConfig config) {
         var settings = config.sparkSettings();
@@ -275,7 +277,13 @@ final class TaskJob implements Job {
         if (!settings.containsKey("spark.sql.files.openCostInBytes")) {
             spark.conf().set("spark.sql.files.openCostInBytes", 64 * 1024);
         }
+        if (!settings.containsKey("spark.sql.files.minPartitionNum")) {
+            spark.conf().set("spark.sql.files.minPartitionNum",
+                    SPLITS_PER_CORE * Math.max(1, spark.sparkContext().defaultParallelism()));
+        }
     }
+
+    static final int SPLITS_PER_CORE = 4;
 
     static final long SPLIT_BYTES = 4L << 20;
 

@@ -75,6 +75,10 @@ class JobConfigTest {
                 "--set", "spark.hadoop.fs.s3a.secret.key=hunter2", "--set", "input.path=s3a://bucket/x"));
         assertEquals("*****", config.masked().get("spark.hadoop.fs.s3a.secret.key"));
         assertEquals("s3a://bucket/x", config.masked().get("input.path"));
+        assertEquals("s3a://AKIAEXAMPLE:*****@bucket/in.csv and ftp://etl:*****@host/out",
+                JobConfig.maskUriPasswords("s3a://AKIAEXAMPLE:wJalr%2FSecret@bucket/in.csv and ftp://etl:p4ss@host/out"));
+        assertEquals("hdfs://namenode:8020/corpus", JobConfig.maskUriPasswords("hdfs://namenode:8020/corpus"),
+                "a port is not a password");
         assertTrue(JobConfig.isSecret("spark.hadoop.fs.s3a.access.key"));
         assertTrue(JobConfig.isSecret("spark.hadoop.fs.azure.sas.token"));
         assertTrue(!JobConfig.isSecret("batch.max-tokens"), "a token budget is not a secret");
