@@ -3,8 +3,10 @@ package dev.sparkencoders.jobs.bench;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
@@ -16,6 +18,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -117,12 +120,11 @@ final class PeerBench implements AutoCloseable {
      * The tokenizer file without its {@code truncation} and {@code padding} sections (DJL takes a fixed padding
      * length as the maximum length too; langchain4j turns padding off anyway).
      */
-    static byte[] untruncated(byte[] tokenizerJson) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = (ObjectNode) json.readTree(tokenizerJson);
-        root.putNull("truncation");
-        root.putNull("padding");
-        return json.writeValueAsBytes(root);
+    private static byte[] untruncated(byte[] tokenizerJson) {
+        JsonObject root = JsonParser.parseString(new String(tokenizerJson, StandardCharsets.UTF_8)).getAsJsonObject();
+        root.add("truncation", JsonNull.INSTANCE);
+        root.add("padding", JsonNull.INSTANCE);
+        return new GsonBuilder().serializeNulls().create().toJson(root).getBytes(StandardCharsets.UTF_8);
     }
 
     private static byte[] resource(String name) throws IOException {
