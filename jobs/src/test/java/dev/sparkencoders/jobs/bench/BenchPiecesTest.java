@@ -8,6 +8,7 @@ import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.runtime.Tasks;
+import dev.sparkencoders.spark.PairsTask;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TextTokenizer;
 import org.junit.jupiter.api.Test;
@@ -82,19 +83,9 @@ class BenchPiecesTest {
         try (PeerBench peer = PeerBench.shipped()) {
             shipped = peer.embed(doc);
         }
-        assertTrue(cosine(ours, pinned) > 0.9999, "pinned peer vs engine on a 512-token document: "
-                + cosine(ours, pinned));
-        assertTrue(cosine(ours, shipped) < 0.99, "the shipped peer reads only the first 128 tokens: "
-                + cosine(ours, shipped));
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * (double) b[i];
-            na += a[i] * (double) a[i];
-            nb += b[i] * (double) b[i];
-        }
-        return dot / Math.sqrt(na * nb);
+        assertTrue(PairsTask.cosine(ours, pinned) > 0.9999, "pinned peer vs engine on a 512-token document: "
+                + PairsTask.cosine(ours, pinned));
+        assertTrue(PairsTask.cosine(ours, shipped) < 0.99, "the shipped peer reads only the first 128 tokens: "
+                + PairsTask.cosine(ours, shipped));
     }
 }
