@@ -29,15 +29,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Bad input through real jobs (local Spark, {@link Main}, Parquet output read back): a text file and a Parquet file
- * of {@link BadInputCorpus} cases go through {@code embed} (the bundled MiniLM) and the token-level {@code ner} and
- * {@code fill-mask} (synthetic checkpoints). With {@code errors=permissive} every input row comes out once, in
+ * of {@link BadInputCorpus} cases go through {@code embed} (the bundled MiniLM) and the token-level {@code ner},
+ * {@code fill-mask} and {@code replaced-tokens} (synthetic checkpoints). With {@code errors=permissive} every input row comes out once, in
  * order, with its text as Spark read it and either a result or an {@code error}; the run report counts the same.
  * With {@code errors=fail} the job exits 1 naming the bad row by {@code input.id-col} and leaves no {@code _SUCCESS}.
  * A text column of any other type than string is refused on the driver: exit 2, one sentence, no output.
  *
  * <p>The only row that cannot produce a result is the null one; every other case must give a valid result (an
  * L2-normalised 384-dimensional embedding with finite values; entities whose offsets cut their word out of the
- * text; one list of predictions per mask token).
+ * text; one list of predictions per mask token; replaced-token scores whose spans cut their token out of the text).
  */
 class BadInputJobTest {
 
@@ -52,6 +52,7 @@ class BadInputJobTest {
     static List<Case> rows;
     static Path nerModel;
     static Path fillMaskModel;
+    static Path rtdModel;
 
     @BeforeAll
     static void writeInputsAndModels() throws IOException {
@@ -63,6 +64,8 @@ class BadInputJobTest {
         SyntheticCheckpoint.write(nerModel, Family.BERT, Head.TOKEN_CLASSIFICATION, 3);
         fillMaskModel = dir.resolve("mlm-model");
         SyntheticCheckpoint.write(fillMaskModel, Family.BERT, Head.MASKED_LM, 4);
+        rtdModel = dir.resolve("rtd-model");
+        SyntheticCheckpoint.write(rtdModel, Family.ELECTRA, Head.RTD, 5);
     }
 
     @Test
@@ -159,6 +162,39 @@ class BadInputJobTest {
         }
         assertEquals(3, lists, "the three rows with a [MASK] get one prediction list each");
         assertReportCounts(output, rows.size(), 1);
+    }
+
+    @Test
+    void replacedTokensWithWindowsKeepsEveryRowOfAParquetFileAndErrorsFailNamesTheNullRow() throws IOException {
+        Path output = run("replaced-tokens", parquetFile, "parquet", "rtd-parquet", "--set", "model.path=" + rtdModel,
+                "--set", "windows.stride=16");
+        List<Row> out = readBack(output, rows.size());
+        int tokens = 0;
+        for (Case c : rows) {
+            Row row = byId(out, c.id());
+            assertText(c, row, "text");
+            int at = row.fieldIndex("tokens");
+            if (failsAsNull(c, row)) {
+                assertTrue(row.isNullAt(at), c.name());
+                continue;
+            }
+            int previousEnd = 0;
+            for (Row t : row.<Row>getList(at)) {
+                String where = c.name() + " token " + t;
+                int start = t.getInt(1);
+                int end = t.getInt(2);
+                assertTrue(previousEnd <= start && start <= end && end <= c.text().length(), where);
+                assertEquals(c.text().substring(start, end), t.getString(0), where);
+                assertTrue(t.getFloat(3) >= 0 && t.getFloat(3) <= 1, where);
+                previousEnd = end;
+                tokens++;
+            }
+        }
+        assertTrue(tokens > 1000, "the long rows are scored over every window: " + tokens + " tokens");
+        assertReportCounts(output, rows.size(), 1);
+        assertEquals(0, JobRunner.report(output).get("rows_truncated").getAsLong(), "windows lose nothing");
+
+        assertFailsNamingTheNullRow("replaced-tokens", "rtd-parquet-fail", "--set", "model.path=" + rtdModel);
     }
 
     @Test
