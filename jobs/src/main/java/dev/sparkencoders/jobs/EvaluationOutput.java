@@ -22,8 +22,8 @@ import java.util.Map;
 
 /**
  * The evaluate job's output directory on any Hadoop filesystem: checked (or cleared, with
- * {@code output.mode=overwrite}, when it holds nothing but an earlier evaluation) before any work starts, then {@code report.json}, the PNG charts, the predictions
- * and the saved classifier go under it. Also hashes input files, so a report names exactly the data it measured.
+ * {@code output.mode=overwrite}, when it holds nothing but an earlier evaluation) before any work starts, then
+ * {@code report.json}, the PNG charts, the predictions and the saved classifier go under it. Also hashes input files, so a report names exactly the data it measured.
  */
 final class EvaluationOutput {
 
