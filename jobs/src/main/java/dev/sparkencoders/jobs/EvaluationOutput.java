@@ -77,9 +77,11 @@ final class EvaluationOutput {
         }
         for (FileStatus entry : fs.listStatus(root)) {
             String name = entry.getPath().getName();
+            String file = name.startsWith(".") && name.endsWith(".crc") // Hadoop's checksum of a file beside it
+                    ? name.substring(1, name.length() - ".crc".length()) : name;
             boolean ours = entry.isDirectory()
                     ? name.equals(PREDICTIONS_DIR) || name.equals(IntentEvaluation.MODEL_DIR)
-                    : name.equals(REPORT) || name.endsWith(".png") || name.endsWith(".crc") && name.startsWith(".");
+                    : file.equals(REPORT) || file.endsWith(".png");
             if (!ours) {
                 return name + (entry.isDirectory() ? "/" : "");
             }

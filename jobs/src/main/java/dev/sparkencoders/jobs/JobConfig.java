@@ -34,9 +34,9 @@ public final class JobConfig {
             "credentials", "accesskey", "apikey", "signature", "sas");
 
     /** ... or when it names a key of these kinds (fs.s3a.access.key, fs.azure.account.key.ACCOUNT, ...). */
+    private static final Pattern SECRET_KEY = Pattern.compile("(access|account|encryption|private|api)[.\\-_]key");
     /** The user:password part of scheme://user:password@host; group 1 is everything before the password. */
     private static final Pattern URI_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^/:@\\s]*:)[^/@\\s]+@");
-    private static final Pattern SECRET_KEY = Pattern.compile("(access|account|encryption|private|api)[.\\-_]key");
 
     private final Map<String, String> values;
     private final Set<String> given;

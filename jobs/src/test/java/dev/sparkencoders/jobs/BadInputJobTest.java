@@ -171,24 +171,7 @@ class BadInputJobTest {
         List<Row> out = readBack(output, rows.size());
         int tokens = 0;
         for (Case c : rows) {
-            Row row = byId(out, c.id());
-            assertText(c, row, "text");
-            int at = row.fieldIndex("tokens");
-            if (failsAsNull(c, row)) {
-                assertTrue(row.isNullAt(at), c.name());
-                continue;
-            }
-            int previousEnd = 0;
-            for (Row t : row.<Row>getList(at)) {
-                String where = c.name() + " token " + t;
-                int start = t.getInt(1);
-                int end = t.getInt(2);
-                assertTrue(previousEnd <= start && start <= end && end <= c.text().length(), where);
-                assertEquals(c.text().substring(start, end), t.getString(0), where);
-                assertTrue(t.getFloat(3) >= 0 && t.getFloat(3) <= 1, where);
-                previousEnd = end;
-                tokens++;
-            }
+            tokens += assertReplacedTokens(c, byId(out, c.id()), "text");
         }
         assertTrue(tokens > 1000, "the long rows are scored over every window: " + tokens + " tokens");
         assertReportCounts(output, rows.size(), 1);
@@ -327,6 +310,28 @@ class BadInputJobTest {
             previousEnd = end;
         }
         return entities.size();
+    }
+
+    /** Checks a row's replaced-token scores and returns how many tokens it has. */
+    private static int assertReplacedTokens(Case c, Row row, String textColumn) {
+        assertText(c, row, textColumn);
+        int at = row.fieldIndex("tokens");
+        if (failsAsNull(c, row)) {
+            assertTrue(row.isNullAt(at), c.name());
+            return 0;
+        }
+        List<Row> tokens = row.getList(at);
+        int previousEnd = 0;
+        for (Row t : tokens) {
+            String where = c.name() + " token " + t;
+            int start = t.getInt(1);
+            int end = t.getInt(2);
+            assertTrue(previousEnd <= start && start <= end && end <= c.text().length(), where);
+            assertEquals(c.text().substring(start, end), t.getString(0), where);
+            assertTrue(t.getFloat(3) >= 0 && t.getFloat(3) <= 1, where);
+            previousEnd = end;
+        }
+        return tokens.size();
     }
 
     private static int masks(String text) {
