@@ -1,9 +1,9 @@
 package dev.sparkencoders.jobs;
 
 import dev.sparkencoders.model.CheckpointException;
-import dev.sparkencoders.model.OnnxImportOptions;
-import dev.sparkencoders.model.OnnxImporter;
-import dev.sparkencoders.model.TfCheckpointImporter;
+import dev.sparkencoders.importer.OnnxImportOptions;
+import dev.sparkencoders.importer.OnnxImporter;
+import dev.sparkencoders.importer.TfCheckpointImporter;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

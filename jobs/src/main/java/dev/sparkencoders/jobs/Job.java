@@ -1,7 +1,7 @@
 package dev.sparkencoders.jobs;
 
 /** A spark-encoders entry point: validates its configuration before doing any work, then runs. */
-interface Job {
+public interface Job {
 
     /** Runs the job; any exception means the job failed and the process exits non-zero. */
     void run(JobConfig config);

@@ -1,5 +1,7 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.bench.BenchJob;
+import dev.sparkencoders.jobs.evaluate.EvaluateJob;
 import java.util.Map;
 import java.util.function.Supplier;
 

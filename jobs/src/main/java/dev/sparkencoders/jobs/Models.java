@@ -1,6 +1,6 @@
 package dev.sparkencoders.jobs;
 
-import dev.sparkencoders.encoder.Pooling;
+import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ModelCache;
@@ -10,11 +10,11 @@ import dev.sparkencoders.runtime.ModelSpec;
  * Turns the {@code model.*} settings into a {@link ModelSpec} (a relative model.path pinned to the driver's working
  * directory) and loads it once on the driver to validate it.
  */
-final class Models {
+public final class Models {
 
     private Models() {}
 
-    static ModelSpec spec(JobConfig config) {
+    public static ModelSpec spec(JobConfig config) {
         String pooling = config.get(ConfigKey.MODEL_POOLING);
         String maxLength = config.get(ConfigKey.MODEL_MAX_LENGTH);
         try {
@@ -31,7 +31,7 @@ final class Models {
      * config that disagrees with the weights fails the job at once with one sentence. In local mode the driver is
      * also the executor, so the loaded model is reused by the tasks.
      */
-    static EncoderModel validate(ModelSpec spec) {
+    public static EncoderModel validate(ModelSpec spec) {
         try {
             return ModelCache.get(spec);
         } catch (CheckpointException e) {

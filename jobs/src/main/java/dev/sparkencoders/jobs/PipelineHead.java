@@ -1,5 +1,7 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.evaluate.EncoderFeatures;
+import dev.sparkencoders.jobs.evaluate.EvaluationOutput;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -80,7 +82,7 @@ import static org.apache.spark.sql.functions.when;
  * recorded beside it ({@value #METADATA}) and a different encoder (weights, pooling or normalisation) is refused
  * before any work starts.
  */
-final class PipelineHead implements TextTask, ResultTransform {
+public final class PipelineHead implements TextTask, ResultTransform {
 
     static final String METADATA = "spark-encoders-head.json";
     static final String FEATURES_COL = EmbedTask.EMBEDDING_COL;
@@ -355,7 +357,7 @@ final class PipelineHead implements TextTask, ResultTransform {
     }
 
     /** Records, beside a saved head, the encoder whose embeddings it was trained on and its label names. */
-    static void writeMetadata(EvaluationOutput output, String dir, Map<String, Object> encoder, String featuresCol,
+    public static void writeMetadata(EvaluationOutput output, String dir, Map<String, Object> encoder, String featuresCol,
                               String[] labels) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", 1);

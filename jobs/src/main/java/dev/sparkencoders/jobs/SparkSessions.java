@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * <p>Under spark-submit, spark-submit's {@code --master} wins over {@code spark.master} from the job's
  * configuration (whose default, {@code local[*]}, is meant for the launcher).
  */
-final class SparkSessions {
+public final class SparkSessions {
 
     static final String OFFLINE_OPTION = "-Dai.djl.offline=true";
     static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
@@ -42,7 +42,7 @@ final class SparkSessions {
 
     private SparkSessions() {}
 
-    static SparkSession create(String job, JobConfig config) {
+    public static SparkSession create(String job, JobConfig config) {
         return SparkSession.builder().config(conf(job, config, new SparkConf(), System.getenv())).getOrCreate();
     }
 

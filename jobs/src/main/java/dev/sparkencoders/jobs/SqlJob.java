@@ -1,5 +1,7 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.io.InputReader;
+import dev.sparkencoders.jobs.io.OutputWriter;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.SqlFunctions;
 import org.apache.spark.sql.Dataset;

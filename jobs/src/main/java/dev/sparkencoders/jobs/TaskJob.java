@@ -1,7 +1,12 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.io.InputFormat;
+import dev.sparkencoders.jobs.io.InputReader;
+import dev.sparkencoders.jobs.io.OutputWriter;
+import dev.sparkencoders.jobs.io.ProgressReporter;
+import dev.sparkencoders.jobs.io.RunReport;
 import dev.sparkencoders.ml.TextEmbedder;
-import dev.sparkencoders.model.BundledModel;
+import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ErrorMode;
@@ -41,7 +46,7 @@ import static org.apache.spark.sql.functions.col;
  * ./spark-encoders classify --set model.path=/models/sentiment --set input.path=reviews.parquet --set input.format=parquet --set output.path=out/
  * </pre>
  */
-final class TaskJob implements Job {
+public final class TaskJob implements Job {
 
     /** Builds a job's task from its configuration, the input and the loaded model (on the driver). */
     interface TaskFactory {
@@ -127,7 +132,7 @@ final class TaskJob implements Job {
     }
 
     /** The long-text settings: sliding windows when windows.stride is set, else the truncation strategy. */
-    static LongTextPolicy longText(JobConfig config, EncoderModel model) {
+    public static LongTextPolicy longText(JobConfig config, EncoderModel model) {
         Integer stride = config.get(ConfigKey.WINDOWS_STRIDE) != null
                 ? config.nonNegativeInt(ConfigKey.WINDOWS_STRIDE) : null;
         int headTokens = config.nonNegativeInt(ConfigKey.TRUNCATION_HEAD_TOKENS);
@@ -162,7 +167,7 @@ final class TaskJob implements Job {
     }
 
     /** How tasks run: the model, batch.max-tokens, batch.max-rows, batch.chunk-rows and errors. */
-    static TaskSettings settings(JobConfig config, ModelSpec spec) {
+    public static TaskSettings settings(JobConfig config, ModelSpec spec) {
         TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
                 config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
         try {

@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.evaluate.ChartsAndMetricsTest;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;

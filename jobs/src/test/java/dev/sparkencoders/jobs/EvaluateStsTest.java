@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.evaluate.ChartsAndMetricsTest;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;

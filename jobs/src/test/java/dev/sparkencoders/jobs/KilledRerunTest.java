@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.io.ExistingOutput;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

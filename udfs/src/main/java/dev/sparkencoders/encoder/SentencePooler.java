@@ -1,5 +1,6 @@
 package dev.sparkencoders.encoder;
 
+import dev.sparkencoders.model.Pooling;
 import ai.djl.ndarray.NDArray;
 
 import java.util.Arrays;

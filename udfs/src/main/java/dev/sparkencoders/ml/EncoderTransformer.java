@@ -1,6 +1,6 @@
 package dev.sparkencoders.ml;
 
-import dev.sparkencoders.encoder.Pooling;
+import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ErrorMode;
 import dev.sparkencoders.runtime.ModelSpec;

@@ -1,6 +1,6 @@
 package dev.sparkencoders.ml;
 
-import dev.sparkencoders.encoder.Pooling;
+import dev.sparkencoders.model.Pooling;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;

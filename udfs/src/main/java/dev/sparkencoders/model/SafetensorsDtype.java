@@ -49,7 +49,7 @@ public enum SafetensorsDtype {
     }
 
     /** IEEE 754 binary16 to binary32, including subnormals, infinities and NaN. */
-    static float halfToFloat(short half) {
+    public static float halfToFloat(short half) {
         int h = half & 0xffff;
         int sign = (h & 0x8000) << 16;
         int exponent = (h >>> 10) & 0x1f;

@@ -3,7 +3,6 @@ package dev.sparkencoders.model;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.sparkencoders.encoder.Pooling;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.sparkencoders.runtime;
 
-import dev.sparkencoders.encoder.Pooling;
+import dev.sparkencoders.model.Pooling;
 
 import java.io.Serializable;
 import java.nio.file.Path;

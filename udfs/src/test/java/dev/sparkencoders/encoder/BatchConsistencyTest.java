@@ -1,5 +1,6 @@
 package dev.sparkencoders.encoder;
 
+import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.TestCorpora;
 import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.EncoderModel;

@@ -1,9 +1,10 @@
 package dev.sparkencoders.model;
 
+import dev.sparkencoders.importer.BundledModel;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.sparkencoders.encoder.TransformerEncoder;
-import dev.sparkencoders.encoder.Pooling;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -32,13 +32,13 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  */
-final class FuzzHarness implements AutoCloseable {
+public final class FuzzHarness implements AutoCloseable {
 
     /** Time one input may take; real rejections take microseconds, whole tiny imports milliseconds. */
-    static final Duration LIMIT = Duration.ofSeconds(10);
+    public static final Duration LIMIT = Duration.ofSeconds(10);
 
     /** One generated input: the files a reader gets, and how they were made from a valid seed. */
-    record Input(String description, Map<String, byte[]> files) {
+    public record Input(String description, Map<String, byte[]> files) {
         @Override
         public String toString() {
             StringBuilder s = new StringBuilder(description).append(" {");
@@ -47,15 +47,15 @@ final class FuzzHarness implements AutoCloseable {
         }
     }
 
-    enum Outcome { PARSED, REFUSED }
+    public enum Outcome { PARSED, REFUSED }
 
     private final String reader;
     private ExecutorService worker = newWorker();
 
     /** Heap above which an allocation sized by a lying length could succeed and go unnoticed. */
-    static final long MAX_HEAP = 512L << 20;
+    public static final long MAX_HEAP = 512L << 20;
 
-    FuzzHarness(String reader) {
+    public FuzzHarness(String reader) {
         if (Runtime.getRuntime().maxMemory() > MAX_HEAP) {
             throw new AssertionError("Cannot fuzz " + reader + ": the heap is " + (Runtime.getRuntime().maxMemory() >> 20)
                     + " MB (run the fuzz tests in the 256 MB surefire execution of udfs/pom.xml)");
@@ -67,7 +67,7 @@ final class FuzzHarness implements AutoCloseable {
      * Runs {@code action} on {@code input} and returns whether it parsed or was refused; fails (saving the input)
      * on any other outcome. The refusal's reason, with names and numbers blanked, goes to jqwik's statistics.
      */
-    Outcome check(Input input, Callable<?> action) {
+    public Outcome check(Input input, Callable<?> action) {
         Future<?> result = worker.submit(action);
         try {
             result.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -97,7 +97,7 @@ final class FuzzHarness implements AutoCloseable {
      * The reason of a "Cannot <action>: <reason> (<hint>)" message, reduced to its first words with quoted names,
      * paths and numbers blanked, so that refusals group by the check that made them.
      */
-    static String reason(String message) {
+    public static String reason(String message) {
         int colon = message.indexOf(": ");
         String reason = colon < 0 ? message : message.substring(colon + 2);
         reason = reason.replaceAll("'[^']*'", "'*'").replaceAll("/\\S+", "*").replaceAll("-?\\d+", "#")

@@ -16,11 +16,11 @@ import java.util.Random;
  * long lie = Mutations.interestingLong(random, bytes.length);
  * }</pre>
  */
-final class Mutations {
+public final class Mutations {
 
     private Mutations() {}
 
-    record Result(byte[] bytes, String description) {}
+    public record Result(byte[] bytes, String description) {}
 
     private static final long[] INTERESTING = {
             0, 1, 2, 3, 4, 7, 8, 16, 63, 64, 127, 128, 255, 256, 1023, 1024, 4096, 32767, 32768, 65535, 65536,
@@ -28,7 +28,7 @@ final class Mutations {
             1L << 62, Long.MAX_VALUE, Long.MIN_VALUE, -1, -2, -8, Integer.MIN_VALUE};
 
     /** A boundary value, a value near {@code size}, or a random one. */
-    static long interestingLong(Random random, long size) {
+    public static long interestingLong(Random random, long size) {
         return switch (random.nextInt(4)) {
             case 0, 1 -> INTERESTING[random.nextInt(INTERESTING.length)];
             case 2 -> size + random.nextInt(17) - 8;
@@ -37,7 +37,7 @@ final class Mutations {
     }
 
     /** One random byte-level mutation. */
-    static Result random(byte[] in, Random random) {
+    public static Result random(byte[] in, Random random) {
         if (in.length == 0) {
             return randomBytes(random);
         }
@@ -109,7 +109,7 @@ final class Mutations {
     }
 
     /** Applies one to {@code max} random mutations. */
-    static Result randomChain(byte[] in, Random random, int max) {
+    public static Result randomChain(byte[] in, Random random, int max) {
         byte[] bytes = in;
         StringBuilder description = new StringBuilder();
         int n = 1 + random.nextInt(max);
@@ -121,13 +121,13 @@ final class Mutations {
         return new Result(bytes, description.toString());
     }
 
-    static Result randomBytes(Random random) {
+    public static Result randomBytes(Random random) {
         byte[] out = new byte[random.nextInt(2048)];
         random.nextBytes(out);
         return new Result(out, "random " + out.length + " bytes");
     }
 
-    static byte[] splice(byte[] in, int at, int remove, byte[] insert) {
+    public static byte[] splice(byte[] in, int at, int remove, byte[] insert) {
         byte[] out = new byte[in.length - remove + insert.length];
         System.arraycopy(in, 0, out, 0, at);
         System.arraycopy(insert, 0, out, at, insert.length);
@@ -135,7 +135,7 @@ final class Mutations {
         return out;
     }
 
-    static <T> T pick(Random random, List<T> items) {
+    public static <T> T pick(Random random, List<T> items) {
         return items.get(random.nextInt(items.size()));
     }
 }

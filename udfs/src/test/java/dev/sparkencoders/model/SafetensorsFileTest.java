@@ -1,5 +1,6 @@
 package dev.sparkencoders.model;
 
+import dev.sparkencoders.importer.SafetensorsWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

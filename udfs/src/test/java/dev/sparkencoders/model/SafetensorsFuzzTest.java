@@ -1,5 +1,6 @@
 package dev.sparkencoders.model;
 
+import dev.sparkencoders.importer.SafetensorsWriter;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;

@@ -5,8 +5,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.sparkencoders.model.BundledModel;
-import dev.sparkencoders.model.TfCheckpointImporter;
+import dev.sparkencoders.importer.BundledModel;
+import dev.sparkencoders.importer.TfCheckpointImporter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

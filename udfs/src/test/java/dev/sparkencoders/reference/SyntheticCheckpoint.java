@@ -1,5 +1,6 @@
 package dev.sparkencoders.reference;
 
+import dev.sparkencoders.model.Tensor;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;

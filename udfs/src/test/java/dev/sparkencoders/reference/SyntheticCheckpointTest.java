@@ -1,5 +1,6 @@
 package dev.sparkencoders.reference;
 
+import dev.sparkencoders.model.Tensor;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonObject;

@@ -1,7 +1,7 @@
 package dev.sparkencoders.text;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import dev.sparkencoders.model.BundledModel;
+import dev.sparkencoders.importer.BundledModel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

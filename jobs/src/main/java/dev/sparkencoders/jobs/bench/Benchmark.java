@@ -1,6 +1,6 @@
 package dev.sparkencoders.jobs.bench;
 
-import dev.sparkencoders.model.BundledModel;
+import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.runtime.EncoderModel;

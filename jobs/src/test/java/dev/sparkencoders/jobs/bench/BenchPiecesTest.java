@@ -1,7 +1,7 @@
 package dev.sparkencoders.jobs.bench;
 
 import dev.sparkencoders.TestCorpora;
-import dev.sparkencoders.model.BundledModel;
+import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.runtime.BatchRunner;
