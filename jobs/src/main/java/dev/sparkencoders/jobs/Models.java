@@ -23,19 +23,33 @@ public final class Models {
                     maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH));
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage() + " (model.pooling)", e);
+        } catch (CheckpointException e) {
+            throw new JobConfigException(e.getMessage(), e);
         }
     }
 
     /**
      * Loads the model on the driver before any task starts, so that a missing file, a corrupt checkpoint or a
      * config that disagrees with the weights fails the job at once with one sentence. In local mode the driver is
-     * also the executor, so the loaded model is reused by the tasks.
+     * also the executor, so the loaded model is reused by the tasks. Weights other than {@code model.sha256}, when
+     * set, are refused.
      */
-    public static EncoderModel validate(ModelSpec spec) {
+    public static EncoderModel validate(ModelSpec spec, JobConfig config) {
+        EncoderModel model;
         try {
-            return ModelCache.get(spec);
+            model = ModelCache.get(spec);
         } catch (CheckpointException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
+        String pinned = config.get(ConfigKey.MODEL_SHA256);
+        if (pinned != null) {
+            String actual = model.checkpoint().weightsSha256();
+            if (!actual.equalsIgnoreCase(pinned.trim())) {
+                throw new JobConfigException("Cannot use the model's weights: model.safetensors of " + spec.modelId()
+                        + " has SHA-256 " + actual + ", not the pinned " + pinned.trim()
+                        + " (point model.path at the pinned weights, or update model.sha256)");
+            }
+        }
+        return model;
     }
 }

@@ -25,7 +25,7 @@ final class SqlJob implements Job {
         try {
             OutputWriter output = OutputWriter.prepare(spark, config);
             ModelSpec spec = Models.spec(config);
-            Models.validate(spec);
+            Models.validate(spec, config);
             SqlFunctions.register(spark, spec);
             if (config.get(ConfigKey.INPUT_PATH) != null) {
                 InputReader.read(spark, config).createOrReplaceTempView("input");

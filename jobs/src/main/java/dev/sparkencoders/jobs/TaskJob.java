@@ -6,7 +6,6 @@ import dev.sparkencoders.jobs.io.OutputWriter;
 import dev.sparkencoders.jobs.io.ProgressReporter;
 import dev.sparkencoders.jobs.io.RunReport;
 import dev.sparkencoders.ml.TextEmbedder;
-import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ErrorMode;
@@ -200,9 +199,9 @@ public final class TaskJob implements Job {
     /** The model as the driver loaded it to validate it, and how many loads that took (0 when cached). */
     private record ValidatedModel(ModelSpec spec, EncoderModel model, long loads) {
 
-        static ValidatedModel load(ModelSpec spec) {
+        static ValidatedModel load(ModelSpec spec, JobConfig config) {
             long before = ModelCache.loads();
-            EncoderModel model = Models.validate(spec);
+            EncoderModel model = Models.validate(spec, config);
             return new ValidatedModel(spec, model, ModelCache.loads() - before);
         }
     }
@@ -214,7 +213,7 @@ public final class TaskJob implements Job {
     @Override
     public void run(JobConfig config) {
         long start = System.nanoTime();
-        ValidatedModel model = ValidatedModel.load(factory.spec(config));
+        ValidatedModel model = ValidatedModel.load(factory.spec(config), config);
         SparkSession spark = SparkSessions.create(name, config);
         try {
             run(spark, config, model, start);
@@ -239,7 +238,7 @@ public final class TaskJob implements Job {
             throw new JobConfigException(e.getMessage(), e);
         }
 
-        String modelId = spec.path() == null ? BundledModel.ID : model.checkpoint().dir().toString();
+        String modelId = spec.modelId();
         String weightsSha256 = model.checkpoint().weightsSha256();
         TaskCounters counters = TaskCounters.register(spark);
         Dataset<Row> results = settings.run(input, task, idColumn(config, input), counters);

@@ -40,7 +40,7 @@ public final class EncoderModel implements AutoCloseable {
     }
 
     public static EncoderModel load(ModelSpec spec) {
-        Path dir = spec.path() == null ? BundledModel.path() : Path.of(spec.path());
+        Path dir = spec.localDirectory();
         Checkpoint checkpoint = Checkpoint.open(dir);
         // RoBERTa numbers positions from padding_idx + 1, so it has that many fewer usable positions.
         int positions = checkpoint.config().maxPositions() - (checkpoint.config().family() == ModelFamily.ROBERTA

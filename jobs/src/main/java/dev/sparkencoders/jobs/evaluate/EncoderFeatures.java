@@ -5,7 +5,6 @@ import dev.sparkencoders.jobs.io.InputReader;
 import dev.sparkencoders.jobs.JobConfig;
 import dev.sparkencoders.jobs.Models;
 import dev.sparkencoders.jobs.TaskJob;
-import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.spark.EmbedTask;
 import dev.sparkencoders.spark.LongTextPolicy;
@@ -49,7 +48,7 @@ public final class EncoderFeatures {
     /** Reads the model and batch settings and loads the model on the driver, failing early with one sentence. */
     static EncoderFeatures prepare(SparkSession spark, JobConfig config) {
         TaskSettings settings = TaskJob.settings(config, Models.spec(config));
-        EncoderModel model = Models.validate(settings.spec());
+        EncoderModel model = Models.validate(settings.spec(), config);
         // Long texts are handled as embed and classify handle them (truncation, windows.stride), so a head trained
         // here sees the embeddings classify --set head.path=... computes with the same settings.
         return new EncoderFeatures(spark, settings, model, TaskCounters.register(spark), TaskJob.longText(config, model));
@@ -81,7 +80,7 @@ public final class EncoderFeatures {
     }
 
     String modelId() {
-        return settings.spec().path() == null ? BundledModel.ID : model.checkpoint().dir().toString();
+        return settings.spec().modelId();
     }
 
     /** The model's identity and settings, for reports and for checking a saved head against the model. */
