@@ -2,6 +2,7 @@ package dev.sparkencoders.jobs;
 
 import dev.sparkencoders.jobs.io.InputFormat;
 import dev.sparkencoders.jobs.io.InputReader;
+import dev.sparkencoders.jobs.io.InputSpread;
 import dev.sparkencoders.jobs.io.OutputWriter;
 import dev.sparkencoders.jobs.io.ProgressReporter;
 import dev.sparkencoders.jobs.io.RunReport;
@@ -27,6 +28,8 @@ import dev.sparkencoders.text.AggregationStrategy;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TruncationStrategy;
 import org.apache.spark.sql.Dataset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.Metadata;
@@ -46,6 +49,8 @@ import static org.apache.spark.sql.functions.col;
  * </pre>
  */
 public final class TaskJob implements Job {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskJob.class);
 
     /** Builds a job's task from its configuration, the input and the loaded model (on the driver). */
     interface TaskFactory {
@@ -228,7 +233,12 @@ public final class TaskJob implements Job {
         // In local mode the driver is the executor: the model it loaded to validate is the one the tasks use.
         long driverLoads = spark.sparkContext().isLocal() ? validated.loads() : 0;
         splitInputForInference(spark, config);
-        Dataset<Row> input = InputReader.read(spark, config);
+        InputSpread spread = InputSpread.of(spark, InputReader.read(spark, config), SPLITS_PER_CORE);
+        if (spread.partitions() != spread.inputPartitions()) {
+            LOG.info("Spread the input's {} split(s) over {} tasks (in input order) so every core has work",
+                    spread.inputPartitions(), spread.partitions());
+        }
+        Dataset<Row> input = spread.rows();
         OutputWriter output = OutputWriter.prepare(spark, config);
         TaskSettings settings = settings(config, spec);
         TextTask task = factory.create(config, input, model);

@@ -25,12 +25,15 @@ public final class TaskEventRecorder extends SparkListener {
     static final List<String> failures = new CopyOnWriteArrayList<>();
     /** Removed executors and why. */
     static final Map<String, String> removed = new ConcurrentHashMap<>();
+    /** Executor ids of the successful task attempts, per stage id. */
+    static final Map<Integer, List<String>> succeededByStage = new ConcurrentHashMap<>();
 
     static void reset() {
         runningSince.clear();
         succeeded.set(0);
         failures.clear();
         removed.clear();
+        succeededByStage.clear();
     }
 
     @Override
@@ -43,6 +46,8 @@ public final class TaskEventRecorder extends SparkListener {
         runningSince.remove(end.taskInfo().executorId());
         if (end.taskInfo().successful()) {
             succeeded.incrementAndGet();
+            succeededByStage.computeIfAbsent(end.stageId(), s -> new CopyOnWriteArrayList<>())
+                    .add(end.taskInfo().executorId());
         } else {
             failures.add(end.reason().toString());
         }
