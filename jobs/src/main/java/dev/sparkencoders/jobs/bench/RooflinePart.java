@@ -24,7 +24,8 @@ final class RooflinePart {
                 "GFLOP/s (2*M*K*N per product) of matrix products, each repeated for at least "
                         + RooflineBench.MIN_SECONDS + " s per run: DJL/PyTorch (the feed-forward shape as the"
                         + " encoder runs it, Linear with weight [N, K]) and ONNX Runtime through its Java API (a"
-                        + " one-MatMul ONNX graph written in memory, B a constant as a model's weights are). The"
+                        + " one-MatMul ONNX graph written in memory, B a constant as a model's weights are; 'N tasks"
+                        + " x 1 thread' is N sessions of one intra-op thread, one per caller thread). The"
                         + " ceiling at N cores is the best of every engine and precision at N cores; '% of ceiling'"
                         + " elsewhere divides by it.",
                 List.of("engine", "operation", "shape", "layout"), List.of(Labels.GFLOPS)));
