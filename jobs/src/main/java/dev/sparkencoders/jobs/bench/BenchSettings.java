@@ -24,6 +24,9 @@ import java.util.Set;
  * @param naiveBatch     rows per batch of the naive baseline
  * @param sparkRows      rows of the timed embed job
  * @param memoryRows     the two row counts of the memory check
+ * @param engines        our engines the engine, naive and spark parts run on, each once
+ * @param ortBatches     rows per length-sorted batch of the ONNX Runtime peer on the short sentences
+ * @param ortDocBatches  documents per call of the ONNX Runtime peer on the 512-token documents
  * @param budget         the engine's token budget ({@code batch.max-tokens}, {@code batch.max-rows})
  * @param chunkRows      rows sorted and batched at a time ({@code batch.chunk-rows}), as in Spark tasks
  * @param jobsJar        the thin jobs jar the child embed processes run (null without spark and memory)
@@ -33,7 +36,8 @@ import java.util.Set;
  */
 public record BenchSettings(Path projectRoot, Path stsbPath, Path bertPath, int runs, Set<Part> parts, Path output,
                             int sentences, int bertSentences, int docs, List<Integer> threads, int parallelTasks,
-                            int naiveBatch, int sparkRows, List<Integer> memoryRows, TokenBudget budget, int chunkRows,
+                            int naiveBatch, int sparkRows, List<Integer> memoryRows, List<BenchEngine> engines,
+                            List<Integer> ortBatches, List<Integer> ortDocBatches, TokenBudget budget, int chunkRows,
                             Path jobsJar, Path launcherDir, String command, Map<String, String> config) {
 
     public boolean has(Part part) {

@@ -22,7 +22,8 @@ import java.util.concurrent.Future;
  * task tokenizes its contiguous share of the texts (timed on its own), then encodes it either as the jobs do
  * ({@link Batching#SORTED}: chunks of {@code batch.chunk-rows} rows, sorted by length and cut by the token budget,
  * through {@link BatchRunner}) or as DJL's Spark extension does ({@link Batching#NAIVE}: fixed-count batches in
- * arrival order, each padded to its longest row). Every task sets its own PyTorch intra-op thread count first.
+ * arrival order, each padded to its longest row). On PyTorch every task sets its own intra-op thread count first;
+ * another engine runs with the threads its model was loaded with.
  * The matmul FLOPs of the batches actually run are counted from their padded shapes.
  */
 final class EngineBench {
@@ -59,13 +60,15 @@ final class EngineBench {
     private record Partial(double tokenizeSeconds, double encodeSeconds, long rows, long tokens, long paddedTokens,
                            double flops) {}
 
+    private final BenchEngine engine;
     private final EncoderModel model;
     private final BatchRunner runner;
     private final TokenBudget budget;
     private final int chunkRows;
     private final int naiveBatch;
 
-    EngineBench(EncoderModel model, TokenBudget budget, int chunkRows, int naiveBatch) {
+    EngineBench(BenchEngine engine, EncoderModel model, TokenBudget budget, int chunkRows, int naiveBatch) {
+        this.engine = engine;
         this.model = model;
         this.runner = new BatchRunner(model, budget);
         this.budget = budget;
@@ -101,7 +104,9 @@ final class EngineBench {
     }
 
     private Partial runShare(List<String> texts, int threads, Batching batching) {
-        setThreads(threads);
+        if (engine == BenchEngine.PYTORCH) {
+            setThreads(threads);
+        }
         long t0 = System.nanoTime();
         List<TokenizedText> tokens = new ArrayList<>(texts.size());
         for (String text : texts) {

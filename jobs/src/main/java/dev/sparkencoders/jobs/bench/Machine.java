@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** What the figures were measured on: CPU model, cores, memory, load, JVM and engine versions. */
+/** What the figures were measured on: CPU model and SIMD flags, cores, memory, load, JVM and engine versions. */
 final class Machine {
 
     private Machine() {}
@@ -22,17 +22,10 @@ final class Machine {
         String model = cpuinfo.stream().filter(l -> l.startsWith("model name")).findFirst()
                 .map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
         long processors = cpuinfo.stream().filter(l -> l.startsWith("processor")).count();
-        String flags = cpuinfo.stream().filter(l -> l.startsWith("flags")).findFirst().orElse("");
-        StringBuilder simd = new StringBuilder();
-        for (String f : new String[] {"avx2", "fma", "avx512f", "amx_tile"}) {
-            if ((" " + flags + " ").contains(" " + f + " ")) {
-                simd.append(simd.length() == 0 ? "" : ", ").append(f);
-            }
-        }
         m.put("cpu", model);
         m.put("cores", Runtime.getRuntime().availableProcessors() + " available to the JVM ("
                 + processors + " in /proc/cpuinfo)");
-        m.put("simd", simd.length() == 0 ? "none of avx2, fma, avx512f, amx" : simd.toString());
+        m.put("simd flags", CpuFlags.fromCpuinfo(cpuinfo).describe());
         long memKb = lines("/proc/meminfo").stream().filter(l -> l.startsWith("MemTotal:")).findFirst()
                 .map(l -> Long.parseLong(l.replaceAll("[^0-9]", ""))).orElse(-1L);
         m.put("memory", memKb < 0 ? "unknown" : String.format(Locale.ROOT, "%.1f GiB", memKb / 1024.0 / 1024.0));
@@ -43,12 +36,26 @@ final class Machine {
         return m;
     }
 
+    /** The CPU's flags from /proc/cpuinfo (none where it cannot be read). */
+    static CpuFlags cpuFlags() {
+        return CpuFlags.fromCpuinfo(lines("/proc/cpuinfo"));
+    }
+
     static String engine() {
+        String pytorch;
         try {
             Engine engine = Engine.getEngine("PyTorch");
-            return "PyTorch " + engine.getVersion() + " (DJL " + Engine.getDjlVersion() + ")";
+            pytorch = "PyTorch " + engine.getVersion() + " (DJL " + Engine.getDjlVersion() + ")";
         } catch (RuntimeException e) {
-            return "PyTorch (version unknown: " + e.getMessage() + ")";
+            pytorch = "PyTorch (version unknown: " + e.getMessage() + ")";
+        }
+        if (!OrtPeerPart.available()) {
+            return pytorch + "; ONNX Runtime not on the class path";
+        }
+        try {
+            return pytorch + "; ONNX Runtime " + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+        } catch (RuntimeException | LinkageError e) {
+            return pytorch + "; ONNX Runtime (version unknown: " + e.getMessage() + ")";
         }
     }
 

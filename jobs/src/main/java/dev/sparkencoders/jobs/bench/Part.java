@@ -8,13 +8,13 @@ import java.util.stream.Collectors;
 public enum Part {
     /** The bare engine (no Spark): length-sorted token-budget batches. */
     ENGINE,
-    /** langchain4j's in-process AllMiniLmL6V2EmbeddingModel on ONNX Runtime. */
+    /** langchain4j's in-process AllMiniLmL6V2EmbeddingModel, and ONNX Runtime at its best through its Java API. */
     PEER,
     /** The same engine with fixed-count batches in arrival order. */
     NAIVE,
     /** The embed job, launcher to Parquet, in a child process. */
     SPARK,
-    /** The fp32 matmul roofline through DJL. */
+    /** The matmul ceiling: the best GEMM of PyTorch and ONNX Runtime (fp32; bf16 where the CPU has it). */
     ROOFLINE,
     /** Peak RSS of embed child processes over two row counts. */
     MEMORY;

@@ -16,8 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * The machine's fp32 matmul roofline through DJL's PyTorch engine: a square 1024^3 matmul and the encoders' own
- * feed-forward projection ({@code Linear.linear}, [B*L, H] x [4H, H]^T with B*L = 4096, as the encoder runs it),
+ * PyTorch's share of the matmul ceiling ({@link RooflinePart}), fp32 through DJL: a square 1024^3 matmul and the
+ * encoders' own feed-forward projection ({@code Linear.linear}, [B*L, H] x [4H, H]^T with B*L = 4096, as the encoder runs it),
  * in GFLOP/s (2*M*K*N per product). Each task sets its intra-op threads and repeats the product for at least
  * {@link #MIN_SECONDS}; parallel tasks' rates add up.
  */

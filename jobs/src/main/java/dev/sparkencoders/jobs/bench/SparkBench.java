@@ -68,21 +68,27 @@ final class SparkBench {
         return cmd;
     }
 
-    /** The embed job's arguments for {@code input}, writing Parquet to {@code output}. */
-    List<String> embedArgs(Path input, Path output) {
-        return List.of("embed", "--set", "input.path=" + input, "--set", "input.format=text",
-                "--set", "output.path=" + output, "--set", "output.format=parquet", "--set", "output.mode=overwrite",
+    /** The embed job's arguments for {@code input} on {@code engine}, writing Parquet to {@code output}. */
+    List<String> embedArgs(Path input, Path output, BenchEngine engine) {
+        List<String> args = new ArrayList<>(List.of("embed", "--set", "input.path=" + input,
+                "--set", "input.format=text", "--set", "output.path=" + output, "--set", "output.format=parquet",
+                "--set", "output.mode=overwrite",
                 "--set", "batch.max-tokens=" + settings.budget().maxTokens(),
                 "--set", "batch.max-rows=" + settings.budget().maxRows(),
-                "--set", "batch.chunk-rows=" + settings.chunkRows());
+                "--set", "batch.chunk-rows=" + settings.chunkRows()));
+        args.addAll(EngineSeam.childArgs(engine));
+        return args;
     }
 
-    /** Runs embed over {@code input} ({@code rows} lines) in a child process and checks every row came out. */
-    ChildRun embed(Path input, int rows) {
+    /**
+     * Runs embed over {@code input} ({@code rows} lines) on {@code engine} in a child process and checks every row
+     * came out.
+     */
+    ChildRun embed(Path input, int rows, BenchEngine engine) {
         int n = ++runCount;
         Path output = work.resolve("out-" + rows);
-        Path log = work.resolve("embed-" + n + "-" + rows + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command(embedArgs(input, output)))
+        Path log = work.resolve("embed-" + n + "-" + engine.id() + "-" + rows + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command(embedArgs(input, output, engine)))
                 .directory(settings.projectRoot().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -130,8 +136,8 @@ final class SparkBench {
     }
 
     /** The command of one child run, for the report. */
-    String describe(Path input, int rows) {
-        List<String> cmd = command(embedArgs(input, work.resolve("out-" + rows)));
+    String describe(Path input, int rows, BenchEngine engine) {
+        List<String> cmd = command(embedArgs(input, work.resolve("out-" + rows), engine));
         return String.join(" ", cmd.subList(0, 2)) + " <jvm-options.txt> ... -cp <jobs jar>:<classpath.txt> "
                 + String.join(" ", cmd.subList(cmd.indexOf(MeasuredMain.class.getName()), cmd.size()));
     }

@@ -9,18 +9,31 @@ import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.runtime.Tasks;
 import dev.sparkencoders.spark.PairsTask;
+import dev.sparkencoders.text.LengthBatcher;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TextTokenizer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The bench's arithmetic and inputs: FLOP counting, medians, STS-B sentences and 512-token documents, and that the
- * pinned peer encodes the same whole documents as our engine.
+ * The bench's arithmetic and inputs: FLOP counting, medians, STS-B sentences and 512-token documents, that both peers
+ * encode the same texts as our engine, the in-memory MatMul graph, CPU flags, the engine seam and the targets.
  */
 class BenchPiecesTest {
 
@@ -87,5 +100,198 @@ class BenchPiecesTest {
                 + PairsTask.cosine(ours, pinned));
         assertTrue(PairsTask.cosine(ours, shipped) < 0.99, "the shipped peer reads only the first 128 tokens: "
                 + PairsTask.cosine(ours, shipped));
+    }
+
+    @Test
+    void onnxRuntimePeerEmbedsRealSentencesAndADocumentLikeOurEngine() {
+        var file = TestCorpora.sharedData().resolve("stsb/sts-dev.csv");
+        List<String> sentences = BenchInputs.stsbSentences(file, 40);
+        Checkpoint minilm = Checkpoint.open(BundledModel.path());
+        try (TextTokenizer tokenizer = TextTokenizer.load(minilm.tokenizerFile(), BenchInputs.DOC_TOKENS)) {
+            List<String> texts = new ArrayList<>(sentences.subList(0, 12));
+            texts.add(BenchInputs.documents(sentences, tokenizer, 1).get(0));
+            BenchModel model = new BenchModel(Labels.MINILM, null, minilm.config(), sentences);
+            double min = OrtPeerPart.minCosine(model, OrtPeerPart.onnxModel(), texts, tokenizer);
+            assertTrue(min > OrtPeerPart.MIN_COSINE, "least cosine ONNX Runtime vs engine: " + min);
+
+            try (OrtPeer peer = OrtPeer.open(OrtPeerPart.onnxModel(), tokenizer, minilm.config(), new Layout(2, 1))) {
+                List<float[]> one = peer.embed(texts.subList(0, 12), OrtPeer.Batching.fixed(1));
+                List<float[]> batched = peer.embed(texts.subList(0, 12), OrtPeer.Batching.fixed(64));
+                for (int i = 0; i < one.size(); i++) {
+                    assertTrue(PairsTask.cosine(one.get(i), batched.get(i)) > 0.99999, "padding changes nothing: " + i);
+                }
+                var pool = BenchContext.pool(2);
+                try {
+                    EngineBench.Sample sample = peer.run(sentences, OrtPeer.Batching.engineBudget(TokenBudget.DEFAULT,
+                            2048), pool);
+                    assertEquals(sentences.size(), sample.rows());
+                    assertEquals(sentences.stream().mapToLong(x -> tokenizer.encode(x).length()).sum(), sample.tokens());
+                    assertTrue(sample.paddedTokens() >= sample.tokens() && sample.flops() > 0, sample.toString());
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+        }
+    }
+
+    @Test
+    void onnxRuntimeBatchesAreLengthSortedOrTheEnginesOwn() {
+        int[] lengths = {9, 3, 7, 3, 12};
+        List<int[]> fixed = OrtPeer.Batching.fixed(2).batches(lengths);
+        assertEquals(List.of("[1, 3]", "[2, 0]", "[4]"), fixed.stream().map(Arrays::toString).toList());
+        TokenBudget budget = new TokenBudget(16, 4);
+        List<int[]> engine = OrtPeer.Batching.engineBudget(budget, 2048).batches(lengths);
+        assertEquals(LengthBatcher.batches(lengths, budget).stream().map(Arrays::toString).toList(),
+                engine.stream().map(Arrays::toString).toList());
+        List<int[]> chunked = OrtPeer.Batching.engineBudget(budget, 2).batches(lengths);
+        assertEquals(List.of("[1]", "[0]", "[3, 2]", "[4]"), chunked.stream().map(Arrays::toString).toList(),
+                "chunks of 2 rows are batched on their own, indices stay global");
+        assertEquals("one per call", OrtPeer.Batching.fixed(1).label());
+    }
+
+    @Test
+    void writesProtobufVarintsAsTheSpecificationShows() {
+        // protobuf encoding guide: field 1 = 150 is 08 96 01; 300 is AC 02
+        assertEquals("089601", HexFormat.of().formatHex(new ProtoWriter().varint(1, 150).toByteArray()));
+        assertEquals("10ac02", HexFormat.of().formatHex(new ProtoWriter().varint(2, 300).toByteArray()));
+        assertEquals("120774657374696e67", HexFormat.of().formatHex(new ProtoWriter().string(2, "testing")
+                .toByteArray()));
+    }
+
+    @Test
+    void matMulGraphComputesAKnownProductThroughOnnxRuntime() {
+        float[] a = {1, 2, 3, 4, 5, 6};            // [2, 3]
+        float[] b = {7, 8, 9, 10, 11, 12};         // [3, 2]
+        float[] product = OrtRoofline.multiply(a, 2, 3, b, 2, MatMulGraph.Precision.FP32);
+        assertArrayEquals(new float[] {58, 64, 139, 154}, product, 0f);
+
+        Random random = new Random(7);
+        int m = 33;
+        int k = 64;
+        int n = 17;
+        float[] x = new float[m * k];
+        float[] w = new float[k * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = random.nextFloat() - 0.5f;
+        }
+        float[] y = OrtRoofline.multiply(x, m, k, w, n, MatMulGraph.Precision.FP32);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double expected = 0;
+                for (int p = 0; p < k; p++) {
+                    expected += (double) x[i * k + p] * w[p * n + j];
+                }
+                assertEquals(expected, y[i * n + j], 1e-4, "Y[" + i + "][" + j + "]");
+            }
+        }
+        assertEquals((short) 0x3F80, MatMulGraph.bf16(1f));
+        assertEquals((short) 0x4049, MatMulGraph.bf16((float) Math.PI), "rounded to nearest even");
+    }
+
+    @Test
+    void readsSimdFlagsFromARealCpuinfoLine() {
+        // the flags line of the AMD EPYC (AVX2 + FMA) machine the bench was written on
+        CpuFlags avx2 = CpuFlags.parse("flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat"
+                + " pse36 clflush mmx fxsr sse sse2 ht syscall nx mmxext fxsr_opt pdpe1gb rdtscp lm constant_tsc rep_good"
+                + " nopl xtopology nonstop_tsc cpuid extd_apicid tsc_known_freq pni pclmulqdq ssse3 fma cx16 pcid sse4_1"
+                + " sse4_2 x2apic movbe popcnt tsc_deadline_timer aes xsave avx f16c rdrand hypervisor lahf_lm cmp_legacy"
+                + " cr8_legacy abm sse4a misalignsse 3dnowprefetch osvw topoext cpuid_fault vmmcall fsgsbase tsc_adjust"
+                + " bmi1 avx2 smep bmi2 erms invpcid rdseed adx smap clflushopt clwb sha_ni xsaveopt xsavec xgetbv1"
+                + " xsaves clzero xsaveerptr arat umip vaes vpclmulqdq rdpid fsrm");
+        assertEquals(List.of("avx2", "fma"), avx2.simd());
+        assertFalse(avx2.bf16());
+        assertEquals("avx2, fma (no avx512f, avx512_vnni, avx512_bf16, amx_*)", avx2.describe());
+        CpuFlags amx = CpuFlags.parse("flags : avx2 fma avx512f avx512_vnni amx_tile amx_int8 amx_bf16");
+        assertEquals(List.of("avx2", "fma", "avx512f", "avx512_vnni", "amx_bf16", "amx_int8", "amx_tile"), amx.simd());
+        assertTrue(amx.bf16(), "AMX bf16 tiles count as bf16");
+        assertEquals(new CpuFlags(Set.of()), CpuFlags.fromCpuinfo(List.of("processor : 0", "model name : x")));
+        if (Files.isReadable(Path.of("/proc/cpuinfo"))) {
+            assertFalse(Machine.cpuFlags().flags().isEmpty(), "this machine's /proc/cpuinfo has a flags line");
+        }
+    }
+
+    @Test
+    void engineSeamAsksForAnEngineThroughModelEngineOnly() {
+        assertEquals(List.of(BenchEngine.PYTORCH, BenchEngine.ONNXRUNTIME),
+                BenchEngine.parseList(" pytorch, onnxruntime,pytorch"));
+        assertThrows(IllegalArgumentException.class, () -> BenchEngine.parseList("tensorflow"));
+        ModelSpec bundled = EngineSeam.modelSpec(BenchEngine.PYTORCH, null, 512);
+        assertEquals(null, bundled.path(), "the bundled model");
+        assertEquals(512, bundled.maxLength());
+        assertEquals(null, bundled.pooling(), "the checkpoint's own pooling");
+        if (EngineSeam.engineSettingExists()) {
+            assertEquals(List.of("--set", "model.engine=onnxruntime"), EngineSeam.childArgs(BenchEngine.ONNXRUNTIME));
+        } else {
+            assertEquals(List.of(), EngineSeam.childArgs(BenchEngine.PYTORCH));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EngineSeam.childArgs(BenchEngine.ONNXRUNTIME));
+            assertEquals("Cannot run our engine on onnxruntime: this build has no model.engine setting yet, so every"
+                    + " job runs on pytorch (set bench.engines=pytorch)", e.getMessage());
+        }
+    }
+
+    @Test
+    void judgesTheTargetsOfIssue14FromGivenFigures() {
+        Results r = new Results(settings(46_000), "now", Map.of());
+        Table engine = r.add(new Table(Labels.ENGINE, "1", "", List.of("model", "input", "layout", "engine"),
+                List.of(Labels.SPS, Labels.GFLOPS)));
+        engine.add(List.of(Labels.MINILM, Labels.SHORT, "2 tasks x 1 thread", "pytorch"),
+                figures(Labels.SPS, 900, Labels.GFLOPS, 170), 2);
+        engine.add(List.of(Labels.MINILM, Labels.SHORT, "1 thread", "pytorch"),
+                figures(Labels.SPS, 600, Labels.GFLOPS, 190), 1);   // one core: not compared
+        engine.add(List.of(Labels.MINILM, Labels.DOCS, "2 threads", "pytorch"), figures(Labels.SPS, 15, Labels.GFLOPS,
+                120), 2);
+        Table ort = r.add(new Table(Labels.ORT_PEER, "3b", "", List.of("model", "input", "batching", "layout"),
+                List.of(Labels.SPS)));
+        ort.add(List.of(Labels.MINILM, Labels.SHORT, "length-sorted batches of 64", "2 tasks x 1 thread"),
+                figures(Labels.SPS, 800), 2);
+        ort.add(List.of(Labels.MINILM, Labels.SHORT, "one per call", "2 tasks x 1 thread"), figures(Labels.SPS, 9000), 2);
+        ort.add(List.of(Labels.MINILM, Labels.DOCS, "one per call", "2 tasks x 1 thread"), figures(Labels.SPS, 17.4), 2);
+        Table spark = r.add(new Table(Labels.SPARK, "4", "", List.of("job", "rows", "cores", "engine"),
+                List.of(Labels.SPS, Labels.OVERHEAD)));
+        spark.add(List.of("embed", "46,000", "local[*]", "pytorch"), figures(Labels.SPS, 840, Labels.OVERHEAD, 6.7), 2);
+        r.roofline.put(1, 250.0);
+        r.roofline.put(2, 200.0);
+
+        List<Target> targets = new TargetJudge(r, 2).judge(List.of(BenchEngine.PYTORCH));
+        Map<String, Target> byName = new LinkedHashMap<>();
+        targets.forEach(t -> byName.put(t.name().replace(" [pytorch]", ""), t));
+        assertEquals(5, targets.size(), byName.keySet().toString());
+
+        Target job = byName.get("Embed job vs ONNX Runtime at its best");
+        assertEquals(840 / 800.0, job.value(), 1e-9, "one-per-call rows are not 'batched': " + job.basis());
+        assertEquals(Target.PASS, job.status());
+        Target docs = byName.get("512-token docs vs ONNX Runtime one per call");
+        assertEquals(15 / 17.4, docs.value(), 1e-9);
+        assertEquals(Target.FAIL, docs.status());
+        Target bareShort = byName.get("Bare engine vs measured ceiling");
+        assertEquals(85, bareShort.value(), 1e-9, "170 of the 2-core ceiling 200: " + bareShort.basis());
+        assertEquals(Target.PASS, bareShort.status());
+        assertEquals(Target.NOT_MEASURED, byName.get("BERT-base docs vs measured ceiling").status());
+        Target overhead = byName.get("Spark overhead vs bare engine");
+        assertEquals(6.7, overhead.value(), 1e-9);
+        assertEquals(Target.PASS, overhead.status());
+
+        Results fewRows = new Results(settings(11_000), "now", Map.of());
+        fewRows.add(spark);
+        Target noted = new TargetJudge(fewRows, 2).judge(BenchEngine.PYTORCH).get(4);
+        assertTrue(noted.basis().contains("NOTE: only 11000 rows"), noted.basis());
+    }
+
+    private static Map<String, Stats> figures(Object... nameValue) {
+        Map<String, Stats> m = new LinkedHashMap<>();
+        for (int i = 0; i < nameValue.length; i += 2) {
+            m.put((String) nameValue[i], Stats.single(((Number) nameValue[i + 1]).doubleValue()));
+        }
+        return m;
+    }
+
+    private static BenchSettings settings(int sparkRows) {
+        return new BenchSettings(Path.of("."), Path.of("sts-dev.csv"), null, 1, Set.of(Part.ENGINE), Path.of("B.md"),
+                0, 0, 16, List.of(1, 2), 2, 32, sparkRows, List.of(10_000, 100_000), List.of(BenchEngine.PYTORCH),
+                List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, null, null, "bench", Map.of());
     }
 }

@@ -1,0 +1,138 @@
+package dev.sparkencoders.jobs.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static dev.sparkencoders.jobs.bench.Labels.MINILM;
+import static dev.sparkencoders.jobs.bench.Labels.OVERHEAD;
+import static dev.sparkencoders.jobs.bench.Labels.PEAK;
+import static dev.sparkencoders.jobs.bench.Labels.SHORT;
+import static dev.sparkencoders.jobs.bench.Labels.SPS;
+
+/**
+ * Sections 4 and 6: the embed job in child processes, launcher to Parquet, start-up included, once per engine of
+ * {@code bench.engines}; and the memory check (peak RSS of embed over two row counts, on the first engine).
+ */
+final class SparkPart {
+
+    private final BenchContext ctx;
+
+    SparkPart(BenchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void run(List<String> sentences) {
+        Path work;
+        try {
+            work = Files.createTempDirectory("spark-encoders-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a work folder for the Spark bench: " + e.getMessage(), e);
+        }
+        boolean keep = true;
+        try {
+            SparkBench spark = new SparkBench(ctx.s, work);
+            int warmRows = Math.min(200, ctx.s.sparkRows());
+            for (BenchEngine engine : ctx.s.engines()) {
+                Benchmark.log("Spark warm-up on " + engine.id() + ": embed over " + warmRows + " rows");
+                spark.embed(BenchInputs.rowsFile(work, sentences, warmRows), warmRows, engine);
+            }
+            if (ctx.s.has(Part.SPARK)) {
+                timedJobs(spark, work, sentences);
+            }
+            if (ctx.s.has(Part.MEMORY)) {
+                memoryCheck(spark, work, sentences);
+            }
+            keep = false;
+        } finally {
+            if (keep) {
+                Benchmark.log("kept the Spark bench's work folder for inspection: " + work);
+            } else {
+                delete(work);
+            }
+        }
+    }
+
+    private void timedJobs(SparkBench spark, Path work, List<String> sentences) {
+        BenchSettings s = ctx.s;
+        Path input = BenchInputs.rowsFile(work, sentences, s.sparkRows());
+        ctx.r.inputs.put("Spark command", "`" + spark.describe(input, s.sparkRows(), s.engines().get(0)) + "`");
+        Table t = ctx.r.add(new Table(Labels.SPARK, "4. Spark embed job (launcher to Parquet, start-up included)",
+                "./spark-encoders embed on local[*] (" + ctx.cores + " cores, one task per core with one"
+                        + " intra-op thread each) in a child process with the launcher's java command, timed"
+                        + " from process start to exit, once per engine (" + EngineSeam.ENGINE_KEY + "). 'job'"
+                        + " figures are the run report's (session start to written output). 'overhead' compares"
+                        + " with the same engine's best bare layout on " + ctx.cores + " cores, all-MiniLM-L6-v2,"
+                        + " short sentences (section 1).",
+                List.of("job", "rows", "cores", "engine"),
+                List.of("wall s", SPS, "job s", "job rows/s", PEAK, OVERHEAD)));
+        Figures figures = new Figures(ctx.r);
+        for (BenchEngine engine : s.engines()) {
+            List<SparkBench.ChildRun> runs = new ArrayList<>();
+            for (int i = 1; i <= s.runs(); i++) {
+                SparkBench.ChildRun run = spark.embed(input, s.sparkRows(), engine);
+                runs.add(run);
+                Benchmark.log(String.format(Locale.ROOT, "Spark embed on %s, run %d/%d: %.1f s wall, %s rows/s,"
+                                + " peak RSS %s MiB", engine.id(), i, s.runs(), run.wallSeconds(),
+                        Stats.number(s.sparkRows() / run.wallSeconds()), Stats.number(run.peakKb() / 1024.0)));
+            }
+            Map<String, Stats> metrics = new LinkedHashMap<>();
+            metrics.put("wall s", Stats.of(runs.stream().map(SparkBench.ChildRun::wallSeconds).toList()));
+            metrics.put(SPS, Stats.of(runs.stream().map(x -> s.sparkRows() / x.wallSeconds()).toList()));
+            metrics.put("job s", Stats.of(runs.stream().map(SparkBench.ChildRun::jobSeconds).toList()));
+            metrics.put("job rows/s", Stats.of(runs.stream().map(x -> x.rowsOut() / x.jobSeconds()).toList()));
+            if (runs.stream().allMatch(x -> x.peakKb() > 0)) {
+                metrics.put(PEAK, Stats.of(runs.stream().map(x -> x.peakKb() / 1024.0).toList()));
+            }
+            Optional<Stats> bare = figures.best(Labels.ENGINE,
+                    Figures.of(MINILM, SHORT, ctx.cores).and(Figures.onEngine(engine)), SPS);
+            bare.ifPresent(e -> metrics.put(OVERHEAD, Stats.of(runs.stream()
+                    .map(x -> 100 * (1 - s.sparkRows() / x.wallSeconds() / e.median())).toList())));
+            String rows = String.format(Locale.ROOT, "%,d", s.sparkRows());
+            t.add(List.of("embed", rows, "local[*]", engine.id()), metrics, ctx.cores);
+            if (metrics.containsKey(PEAK)) {
+                ctx.memory.add(List.of("embed child", rows + " rows on " + engine.id() + " (section 4)"),
+                        Map.of(PEAK, metrics.get(PEAK)));
+            }
+        }
+    }
+
+    private void memoryCheck(SparkBench spark, Path work, List<String> sentences) {
+        BenchEngine engine = ctx.s.engines().get(0);
+        List<Double> peaks = new ArrayList<>();
+        for (int rows : ctx.s.memoryRows()) {
+            Benchmark.log("memory check: embed over " + rows + " rows on " + engine.id());
+            SparkBench.ChildRun run = spark.embed(BenchInputs.rowsFile(work, sentences, rows), rows, engine);
+            double mib = run.peakKb() / 1024.0;
+            peaks.add(mib);
+            ctx.memory.add(List.of("embed child", String.format(Locale.ROOT, "%,d rows on %s (memory check, %.0f s)",
+                    rows, engine.id(), run.wallSeconds())), Map.of(PEAK, Stats.single(mib)));
+        }
+        if (peaks.stream().allMatch(x -> x > 0)) {
+            ctx.memory.add(List.of("embed child", "difference, % of the first run"),
+                    Map.of(PEAK, Stats.single(100 * (peaks.get(1) - peaks.get(0)) / peaks.get(0))));
+        } else {
+            ctx.r.notes.add("The memory check has no result: the embed child processes' peak RSS could not be"
+                    + " read (no /proc).");
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            Benchmark.log("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+}

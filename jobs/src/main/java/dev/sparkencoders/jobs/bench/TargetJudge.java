@@ -1,0 +1,103 @@
+package dev.sparkencoders.jobs.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+import static dev.sparkencoders.jobs.bench.Labels.BERT;
+import static dev.sparkencoders.jobs.bench.Labels.DOCS;
+import static dev.sparkencoders.jobs.bench.Labels.GFLOPS;
+import static dev.sparkencoders.jobs.bench.Labels.MINILM;
+import static dev.sparkencoders.jobs.bench.Labels.OVERHEAD;
+import static dev.sparkencoders.jobs.bench.Labels.SHORT;
+import static dev.sparkencoders.jobs.bench.Labels.SPS;
+
+/**
+ * Judges the targets of issue 14 from a run's figures, once per engine of {@code bench.engines}: every comparison
+ * is on all {@code cores} cores, between figures measured in the same run. A target whose figures were not measured
+ * is N/A.
+ */
+final class TargetJudge {
+
+    /** The row count the embed-job targets are set for. */
+    static final int TARGET_ROWS = 46_000;
+    static final String ONE_PER_CALL = OrtPeer.Batching.fixed(1).label();
+
+    private final Results r;
+    private final Figures figures;
+    private final int cores;
+
+    TargetJudge(Results results, int cores) {
+        this.r = results;
+        this.figures = new Figures(results);
+        this.cores = cores;
+    }
+
+    /** The targets of every engine, in engine order. */
+    List<Target> judge(List<BenchEngine> engines) {
+        List<Target> out = new ArrayList<>();
+        for (BenchEngine engine : engines) {
+            out.addAll(judge(engine));
+        }
+        return out;
+    }
+
+    List<Target> judge(BenchEngine engine) {
+        String on = " [" + engine.id() + "]";
+        Predicate<Table.Row> ours = Figures.onEngine(engine);
+        Predicate<Table.Row> sparkRow = x -> x.key(3).equals(engine.id());
+        List<Target> out = new ArrayList<>();
+
+        Optional<Table.Row> ortBatched = figures.bestRow(Labels.ORT_PEER, Figures.of(MINILM, SHORT, cores)
+                .and(x -> !x.key(2).equals(ONE_PER_CALL)), SPS);
+        Optional<Stats> spark = figures.first(Labels.SPARK, sparkRow, SPS);
+        int rows = r.settings.sparkRows();
+        out.add(Target.atLeast("Embed job vs ONNX Runtime at its best" + on,
+                ">= 1.0x, 46,000 short sentences, start-up included",
+                Figures.ratio(spark, ortBatched.map(x -> x.metrics().get(SPS))), 1.0, "x",
+                "embed job's wall-clock sentences/s over " + String.format(Locale.ROOT, "%,d", rows) + " rows"
+                        + " (section 4) over ONNX Runtime's best batched configuration on the short sentences on "
+                        + cores + " cores (section 3b" + ortBatched.map(x -> ": " + x.key(2) + ", " + x.key(3))
+                        .orElse("") + ")" + (rows < TARGET_ROWS ? "; NOTE: only " + rows + " rows" : "")));
+
+        Optional<Stats> engineDocs = figures.best(Labels.ENGINE, Figures.of(MINILM, DOCS, cores).and(ours), SPS);
+        Optional<Stats> ortDocs = figures.best(Labels.ORT_PEER, Figures.of(MINILM, DOCS, cores)
+                .and(x -> x.key(2).equals(ONE_PER_CALL)), SPS);
+        out.add(Target.atLeast("512-token docs vs ONNX Runtime one per call" + on, ">= 1.0x, steady state, MiniLM",
+                Figures.ratio(engineDocs, ortDocs), 1.0, "x",
+                "bare engine's best layout on " + cores + " cores after its warm-up (section 1) over ONNX Runtime's"
+                        + " best layout with one document per call (section 3b), all-MiniLM-L6-v2, documents/s"));
+
+        out.add(ofCeiling("BERT-base docs vs measured ceiling" + on, ">= 70% on the 512-token docs", 70,
+                BERT, DOCS, ours, r.settings.bertPath() == null ? "bench.bert-path not set" : null));
+        out.add(ofCeiling("Bare engine vs measured ceiling" + on, ">= 80% on the short sentences", 80,
+                MINILM, SHORT, ours, null));
+
+        Optional<Stats> overhead = figures.first(Labels.SPARK, sparkRow, OVERHEAD);
+        out.add(Target.atMost("Spark overhead vs bare engine" + on, "<= 10% at equal cores, 46,000 rows,"
+                        + " start-up included", overhead.map(Stats::median).orElse(null), 10, "%",
+                "1 - embed job's sentences/s (section 4) over the same engine's best bare layout on " + cores
+                        + " cores (section 1), all-MiniLM-L6-v2, short sentences"
+                        + (rows < TARGET_ROWS ? "; NOTE: only " + rows + " rows" : "")));
+        return out;
+    }
+
+    /** Our engine's best matmul GFLOP/s on a model and input over the ceiling, both on every core. */
+    private Target ofCeiling(String name, String requirement, double threshold, String model, String input,
+                             Predicate<Table.Row> ours, String missing) {
+        Optional<Table.Row> best = figures.bestRow(Labels.ENGINE, Figures.of(model, input, cores).and(ours), GFLOPS);
+        Double ceiling = r.roofline.get(cores);
+        if (missing != null || best.isEmpty() || ceiling == null) {
+            String why = missing != null ? missing : ceiling == null ? "ceiling not measured at " + cores + " cores"
+                    : model + " " + input + " not measured on " + cores + " cores";
+            return Target.atLeast(name, requirement, null, threshold, "%", why);
+        }
+        double g = best.get().metrics().get(GFLOPS).median();
+        return Target.atLeast(name, requirement, 100 * g / ceiling, threshold, "%", String.format(Locale.ROOT,
+                "%s on the %s, best layout on %d cores (%s): %s GFLOP/s over the %d-core ceiling %s GFLOP/s (best"
+                        + " GEMM of any engine, section 5)", model, input, cores, best.get().key(2),
+                Stats.number(g), cores, Stats.number(ceiling)));
+    }
+}
