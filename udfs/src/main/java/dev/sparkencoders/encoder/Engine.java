@@ -5,10 +5,11 @@ import java.util.Locale;
 /**
  * Which engine runs the encoder body. Heads and pooling always run on PyTorch.
  *
- * <p>{@link #AUTO} picks ONNX Runtime: on the project's CPUs (AVX2 and AVX-512 alike) it ran the same encoder,
- * from the same weights, several times faster than PyTorch (MLAS GEMMs and fused attention/LayerNorm/GELU kernels;
- * the figures and the command are in BENCHMARKS.md). When ONNX Runtime's natives cannot load on the machine, AUTO
- * falls back to PyTorch with a logged warning.
+ * <p>{@link #AUTO} picks ONNX Runtime, measured the faster engine for the same encoder from the same weights
+ * (BENCHMARKS.md, EngineThroughputBenchmark; AVX2 machine, 2 callers x 1 thread, all-MiniLM-L6-v2): 1.4-1.7x
+ * PyTorch's rate on 512-token documents, where its fused attention counts most, and 1.07x on short sentences in
+ * batches of 64 (FACTS.md reports a wider gap on AVX-512 machines). When ONNX Runtime's natives cannot load on the
+ * machine, AUTO falls back to PyTorch with a logged warning.
  *
  * <pre>{@code
  * Encoder encoder = Encoders.load(checkpoint, Engine.parse("auto"), 1);
