@@ -1,13 +1,19 @@
 package dev.sparkencoders.encoder;
 
+import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.model.ModelFamily;
 
 /**
  * Where each family keeps its encoder parameters, in HuggingFace transformers' names (relative to the base model
  * prefix, e.g. {@code bert.}), and how it numbers positions. The forward pass is the same post-LayerNorm
  * transformer for all of them.
+ *
+ * <pre>{@code
+ * FamilyLayout layout = FamilyLayout.of(ModelFamily.ROBERTA);
+ * String query = layout.layers().at(0) + layout.layers().query(); // encoder.layer.0.attention.self.query
+ * }</pre>
  */
-record FamilyLayout(
+public record FamilyLayout(
         String prefix,
         String wordEmbeddings,
         String positionEmbeddings,
@@ -18,7 +24,7 @@ record FamilyLayout(
         LayerNames layers) {
 
     /** How position ids are made. */
-    enum PositionScheme {
+    public enum PositionScheme {
         /** 0, 1, 2, ... */
         ABSOLUTE,
         /** RoBERTa: padding_idx + 1 + the count of non-padding tokens so far; padding gets padding_idx. */
@@ -26,11 +32,11 @@ record FamilyLayout(
     }
 
     /** Parameter names of one transformer layer, each before {@code .weight} / {@code .bias}. */
-    record LayerNames(String prefixPattern, String query, String key, String value, String attentionOut,
+    public record LayerNames(String prefixPattern, String query, String key, String value, String attentionOut,
                       String attentionNorm, String ffnIn, String ffnOut, String outputNorm) {
 
         /** The name prefix of layer block {@code index} (a layer, or an ALBERT layer group). */
-        String at(int index) {
+        public String at(int index) {
             return prefixPattern.replace("{}", Integer.toString(index));
         }
     }
@@ -39,7 +45,7 @@ record FamilyLayout(
             "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
             "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm");
 
-    static FamilyLayout of(ModelFamily family) {
+    public static FamilyLayout of(ModelFamily family) {
         return switch (family) {
             case BERT -> bertLike("bert.", null, PositionScheme.ABSOLUTE);
             case ROBERTA -> bertLike("roberta.", null, PositionScheme.AFTER_PADDING_IDX);
@@ -55,6 +61,19 @@ record FamilyLayout(
                     new LayerNames("transformer.layer.{}.", "attention.q_lin", "attention.k_lin", "attention.v_lin",
                             "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm"));
         };
+    }
+
+    /**
+     * Fails when a batch {@code width} tokens wide needs more position embeddings than the model has (RoBERTa
+     * numbers positions from padding_idx + 1).
+     */
+    public static void requirePositions(ModelConfig config, int width) {
+        int needed = width + (of(config.family()).positions() == PositionScheme.AFTER_PADDING_IDX
+                ? config.padTokenId() + 1 : 0);
+        if (needed > config.maxPositions()) {
+            throw new IllegalArgumentException("Cannot encode a batch of " + width + " tokens per row: the"
+                    + " model has " + config.maxPositions() + " positions (truncate to fewer tokens)");
+        }
     }
 
     private static FamilyLayout bertLike(String prefix, String projection, PositionScheme positions) {

@@ -1,6 +1,7 @@
 package dev.sparkencoders.encoder;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.ModelConfig;
@@ -14,19 +15,28 @@ import java.util.function.UnaryOperator;
 /**
  * Builds task heads with HuggingFace transformers' parameter names and semantics per family, e.g. BERT's
  * classifier on the tanh pooler, RoBERTa's dense + tanh + out_proj on &lt;s&gt;, masked-LM decoders tied to the
- * word embeddings. A checkpoint without the head's weights fails with the missing parameter names.
+ * word embeddings. A checkpoint without the head's weights fails with the missing parameter names. Heads are
+ * independent of the engine that runs the encoder body: their weights are read from the checkpoint into the given
+ * PyTorch manager (the word embeddings too, when a masked-LM decoder is tied to them).
+ *
+ * <pre>{@code
+ * Head classifier = HeadLoader.load(HeadKind.SEQUENCE_CLASSIFICATION, checkpoint, headManager);
+ * }</pre>
  */
 public final class HeadLoader {
 
     private HeadLoader() {}
 
-    public static Head load(HeadKind kind, TransformerEncoder encoder, Checkpoint checkpoint) {
-        ModelConfig c = encoder.config();
+    /** Loads the checkpoint's head of this kind with its weights in {@code manager} (a PyTorch manager). */
+    public static Head load(HeadKind kind, Checkpoint checkpoint, NDManager manager) {
+        ModelConfig c = checkpoint.config();
         ModelFamily family = c.family();
         String action = "Cannot use model " + checkpoint.dir() + " with " + kind.description();
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint.weightsFile())) {
-            WeightLoader heads = new WeightLoader(file, encoder.manager(), "", checkpoint.dir());
-            WeightLoader base = new WeightLoader(file, encoder.manager(), encoder.prefix(), checkpoint.dir());
+            FamilyLayout layout = FamilyLayout.of(family);
+            String prefix = WeightLoader.detectPrefix(file, layout.wordEmbeddings() + ".weight", layout.prefix(), "");
+            WeightLoader heads = new WeightLoader(file, manager, "", checkpoint.dir());
+            WeightLoader base = new WeightLoader(file, manager, prefix, checkpoint.dir());
             long h = c.hiddenSize();
             List<UnaryOperator<NDArray>> steps = new ArrayList<>();
             int outputs;
@@ -70,7 +80,7 @@ public final class HeadLoader {
                     addPooler(steps, base, family, h);
                     steps.add(Dense.load(heads, classifier, 2, h)::apply);
                 }
-                case MASKED_LM -> outputs = addMaskedLm(steps, heads, encoder, c, action);
+                case MASKED_LM -> outputs = addMaskedLm(steps, heads, base, layout, c, action);
                 case REPLACED_TOKEN -> {
                     if (family != ModelFamily.ELECTRA) {
                         throw new CheckpointException(action + ": replaced-token detection needs an ELECTRA"
@@ -97,8 +107,8 @@ public final class HeadLoader {
         steps.add(FeedForwardActivation.TANH::apply);
     }
 
-    private static int addMaskedLm(List<UnaryOperator<NDArray>> steps, WeightLoader heads,
-                                   TransformerEncoder encoder, ModelConfig c, String action) {
+    private static int addMaskedLm(List<UnaryOperator<NDArray>> steps, WeightLoader heads, WeightLoader base,
+                                   FamilyLayout layout, ModelConfig c, String action) {
         long h = c.hiddenSize();
         long e = c.embeddingSize();
         long v = c.vocabSize();
@@ -148,7 +158,8 @@ public final class HeadLoader {
         steps.add(Dense.load(heads, dense, width, h)::apply);
         steps.add(activation::apply);
         steps.add(Norm.load(heads, norm, width, c.layerNormEps())::apply);
-        var decoderWeight = heads.has(decoder) ? heads.load(decoder, v, width) : encoder.wordEmbeddings();
+        var decoderWeight = heads.has(decoder) ? heads.load(decoder, v, width)
+                : base.load(layout.wordEmbeddings() + ".weight", v, width);
         steps.add(new Dense(decoderWeight, heads.load(bias, v))::apply);
         return (int) v;
     }

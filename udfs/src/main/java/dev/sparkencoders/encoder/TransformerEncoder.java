@@ -41,12 +41,10 @@ public final class TransformerEncoder implements Encoder {
     private final NDArray embeddingNormBias;
     private final Dense projection;
     private final List<TransformerLayer> layers;
-    private final String prefix;
 
     private TransformerEncoder(ModelConfig config, FamilyLayout layout, NDManager manager, NDArray wordEmbeddings,
                                NDArray positionEmbeddings, NDArray typeEmbeddings, NDArray embeddingNormWeight,
-                               NDArray embeddingNormBias, Dense projection, List<TransformerLayer> layers,
-                               String prefix) {
+                               NDArray embeddingNormBias, Dense projection, List<TransformerLayer> layers) {
         this.config = config;
         this.layout = layout;
         this.manager = manager;
@@ -57,7 +55,6 @@ public final class TransformerEncoder implements Encoder {
         this.embeddingNormBias = embeddingNormBias;
         this.projection = projection;
         this.layers = layers;
-        this.prefix = prefix;
     }
 
     public static TransformerEncoder load(Checkpoint checkpoint) {
@@ -93,7 +90,7 @@ public final class TransformerEncoder implements Encoder {
                 layers.add(distinct.get(i * blocks / c.numLayers()));
             }
             return new TransformerEncoder(c, layout, manager, words, positions, types, normWeight, normBias,
-                    projection, List.copyOf(layers), prefix);
+                    projection, List.copyOf(layers));
         } catch (RuntimeException ex) {
             manager.close();
             throw ex;
@@ -158,20 +155,6 @@ public final class TransformerEncoder implements Encoder {
         return config.padTokenId();
     }
 
-    /** The word embedding matrix [V, E], which masked-LM heads share as their decoder. */
-    NDArray wordEmbeddings() {
-        return wordEmbeddings;
-    }
-
-    /** The prefix the base model's parameters were found under ("" for a bare base model). */
-    String prefix() {
-        return prefix;
-    }
-
-    NDManager manager() {
-        return manager;
-    }
-
     @Override
     public NDManager newBatchManager() {
         return manager.newSubManager();
@@ -179,12 +162,7 @@ public final class TransformerEncoder implements Encoder {
 
     @Override
     public NDArray lastHiddenState(PaddedBatch batch) {
-        int needed = batch.width() + (layout.positions() == FamilyLayout.PositionScheme.AFTER_PADDING_IDX
-                ? config.padTokenId() + 1 : 0);
-        if (needed > config.maxPositions()) {
-            throw new IllegalArgumentException("Cannot encode a batch of " + batch.width() + " tokens per row: the"
-                    + " model has " + config.maxPositions() + " positions (truncate to fewer tokens)");
-        }
+        FamilyLayout.requirePositions(config, batch.width());
         NDArray x;
         try (NDArray positionIds = positionIds(batch);
              NDArray words = embed(batch.ids(), wordEmbeddings);

@@ -17,8 +17,14 @@ import java.util.function.UnaryOperator;
  * Reads named tensors from a checkpoint into NDArrays owned by one manager, checking each shape against what the
  * config implies. Problems are collected, not thrown one at a time: {@link #verify()} fails once, naming every
  * missing parameter and every shape mismatch, so a user fixes a checkpoint in one go.
+ *
+ * <pre>{@code
+ * WeightLoader w = new WeightLoader(file, null, "bert.", dir);  // no manager: locate/read only
+ * String name = w.locate("embeddings.word_embeddings.weight", vocab, hidden);
+ * w.verify();
+ * }</pre>
  */
-final class WeightLoader {
+public final class WeightLoader {
 
     private final SafetensorsFile file;
     private final NDManager manager;
@@ -27,7 +33,8 @@ final class WeightLoader {
     private final List<String> missing = new ArrayList<>();
     private final List<String> misshaped = new ArrayList<>();
 
-    WeightLoader(SafetensorsFile file, NDManager manager, String prefix, Path where) {
+    /** {@code manager} may be null when only {@link #locate} and {@link #read} are used. */
+    public WeightLoader(SafetensorsFile file, NDManager manager, String prefix, Path where) {
         this.file = file;
         this.manager = manager;
         this.prefix = prefix;
@@ -35,7 +42,7 @@ final class WeightLoader {
     }
 
     /** The first of {@code prefixes} under which {@code probe} exists, or "" when none matches. */
-    static String detectPrefix(SafetensorsFile file, String probe, String... prefixes) {
+    public static String detectPrefix(SafetensorsFile file, String probe, String... prefixes) {
         for (String p : prefixes) {
             if (file.entries().containsKey(p + probe)) {
                 return p;
@@ -60,7 +67,16 @@ final class WeightLoader {
     }
 
     /** Reads a tensor into Java memory, or records why it cannot and returns null. */
-    Tensor read(String name, long... shape) {
+    public Tensor read(String name, long... shape) {
+        String full = locate(name, shape);
+        return full == null ? null : file.read(full);
+    }
+
+    /**
+     * The stored name of {@code prefix + name} when it exists with this shape; otherwise records why not and returns
+     * null. Reads no tensor data.
+     */
+    public String locate(String name, long... shape) {
         String full = resolve(prefix + name);
         if (full == null) {
             missing.add(prefix + name);
@@ -72,7 +88,7 @@ final class WeightLoader {
                     + Arrays.toString(shape));
             return null;
         }
-        return file.read(full);
+        return full;
     }
 
     private String resolve(String name) {
@@ -90,12 +106,12 @@ final class WeightLoader {
         return full == null ? -1 : file.entries().get(full).shape()[0];
     }
 
-    boolean has(String name) {
+    public boolean has(String name) {
         return resolve(prefix + name) != null;
     }
 
     /** Fails with one sentence naming every missing or mis-shaped parameter. */
-    void verify() {
+    public void verify() {
         verify("Cannot load model " + where, "the checkpoint does not match its config.json architecture");
     }
 

@@ -1,7 +1,10 @@
 /**
- * The forward pass on DJL NDArrays, run by the PyTorch engine: one {@link dev.sparkencoders.encoder.TransformerEncoder}
- * for BERT, RoBERTa, ALBERT, ELECTRA and DistilBERT (their parameter names in
- * {@link dev.sparkencoders.encoder.FamilyLayout}), the task heads built from HuggingFace's names
- * ({@link dev.sparkencoders.encoder.HeadLoader}) and sentence pooling. Nothing here knows about Spark.
+ * The encoder layer: one {@link dev.sparkencoders.encoder.Encoder} interface loaded through
+ * {@link dev.sparkencoders.encoder.Encoders} on an {@link dev.sparkencoders.encoder.Engine}; the forward pass on DJL
+ * NDArrays run by the PyTorch engine ({@link dev.sparkencoders.encoder.TransformerEncoder}, for BERT, RoBERTa,
+ * ALBERT, ELECTRA and DistilBERT, their parameter names in {@link dev.sparkencoders.encoder.FamilyLayout}), the
+ * ONNX Runtime body in the {@code onnx} sub-package, the task heads built from HuggingFace's names
+ * ({@link dev.sparkencoders.encoder.HeadLoader}) and sentence pooling, both on PyTorch whatever the engine. Nothing
+ * here knows about Spark.
  */
 package dev.sparkencoders.encoder;

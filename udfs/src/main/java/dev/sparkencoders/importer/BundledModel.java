@@ -1,5 +1,6 @@
 package dev.sparkencoders.importer;
 
+import dev.sparkencoders.model.CacheDirectory;
 import dev.sparkencoders.model.CheckpointException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,8 +31,8 @@ import java.util.stream.Stream;
  * a file lock when the file system supports one, writes into a temporary directory and renames it into place, and
  * a process that loses the rename uses the winner's directory.
  *
- * <p>Cache root: system property {@code spark.encoders.cache.dir}, else environment variable
- * {@code SPARK_ENCODERS_CACHE}, else {@code ${user.home}/.cache/spark-encoders}; the model lives under
+ * <p>Cache root: {@link CacheDirectory#root()} (system property {@code spark.encoders.cache.dir}, else environment
+ * variable {@code SPARK_ENCODERS_CACHE}, else {@code ${user.home}/.cache/spark-encoders}); the model lives under
  * {@code models/all-minilm-l6-v2-<fingerprint>}.
  *
  * <pre>{@code
@@ -44,10 +45,10 @@ public final class BundledModel {
     public static final String ID = "sentence-transformers/all-MiniLM-L6-v2";
 
     /** System property naming the cache root. */
-    public static final String CACHE_DIR_PROPERTY = "spark.encoders.cache.dir";
+    public static final String CACHE_DIR_PROPERTY = CacheDirectory.PROPERTY;
 
     /** Environment variable naming the cache root when the system property is not set. */
-    public static final String CACHE_DIR_ENV = "SPARK_ENCODERS_CACHE";
+    public static final String CACHE_DIR_ENV = CacheDirectory.ENV;
 
     static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
     static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
@@ -74,14 +75,7 @@ public final class BundledModel {
 
     /** The cache root from the system property, the environment, or the home directory. */
     public static Path cacheRoot() {
-        String dir = System.getProperty(CACHE_DIR_PROPERTY);
-        if (dir == null || dir.isBlank()) {
-            dir = System.getenv(CACHE_DIR_ENV);
-        }
-        if (dir == null || dir.isBlank()) {
-            return Path.of(System.getProperty("user.home"), ".cache", "spark-encoders");
-        }
-        return Path.of(dir);
+        return CacheDirectory.root();
     }
 
     static Path path(Path cacheRoot) {

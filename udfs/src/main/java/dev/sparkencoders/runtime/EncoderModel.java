@@ -1,6 +1,10 @@
 package dev.sparkencoders.runtime;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import dev.sparkencoders.encoder.Encoder;
+import dev.sparkencoders.encoder.Encoders;
+import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.encoder.Head;
 import dev.sparkencoders.encoder.HeadKind;
 import dev.sparkencoders.encoder.HeadLoader;
@@ -9,7 +13,6 @@ import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.ModelFamily;
-import dev.sparkencoders.encoder.TransformerEncoder;
 import dev.sparkencoders.text.TextTokenizer;
 
 import java.nio.file.Path;
@@ -25,12 +28,13 @@ public final class EncoderModel implements AutoCloseable {
 
     private final Checkpoint checkpoint;
     private final TextTokenizer tokenizer;
-    private final TransformerEncoder encoder;
+    private final Encoder encoder;
+    private final NDManager headWeights = NDManager.newBaseManager(Device.cpu(), "PyTorch");
     private final Map<HeadKind, Head> heads = new ConcurrentHashMap<>();
     private final Pooling pooling;
     private final boolean normalize;
 
-    private EncoderModel(Checkpoint checkpoint, TextTokenizer tokenizer, TransformerEncoder encoder, Pooling pooling,
+    private EncoderModel(Checkpoint checkpoint, TextTokenizer tokenizer, Encoder encoder, Pooling pooling,
                          boolean normalize) {
         this.checkpoint = checkpoint;
         this.tokenizer = tokenizer;
@@ -53,7 +57,7 @@ public final class EncoderModel implements AutoCloseable {
         }
         Pooling pooling = spec.pooling() != null ? spec.pooling() : checkpoint.pooling().pooling();
         boolean normalize = spec.normalize() != null ? spec.normalize() : checkpoint.pooling().normalize();
-        TransformerEncoder encoder = TransformerEncoder.load(checkpoint);
+        Encoder encoder = Encoders.load(checkpoint, Engine.PYTORCH, 1);
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.load(checkpoint.tokenizerFile(), maxLength);
@@ -95,7 +99,7 @@ public final class EncoderModel implements AutoCloseable {
 
     /** The checkpoint's head of this kind, loaded on first use; fails naming its missing parameters. */
     public Head head(HeadKind kind) {
-        return heads.computeIfAbsent(kind, k -> HeadLoader.load(k, encoder, checkpoint));
+        return heads.computeIfAbsent(kind, k -> HeadLoader.load(k, checkpoint, headWeights));
     }
 
     public Pooling pooling() {
@@ -108,7 +112,7 @@ public final class EncoderModel implements AutoCloseable {
 
     @Override
     public void close() {
-        try (encoder) {
+        try (encoder; headWeights) {
             tokenizer.close();
         }
     }

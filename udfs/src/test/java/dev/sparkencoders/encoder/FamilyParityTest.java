@@ -1,12 +1,16 @@
 package dev.sparkencoders.encoder;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.sparkencoders.model.CacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.reference.Family;
 import dev.sparkencoders.reference.ScalarReference;
 import dev.sparkencoders.reference.SyntheticCheckpoint;
 import dev.sparkencoders.text.TokenizedText;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every family and every head it supports, on small synthetic checkpoints with HuggingFace names: the DJL encoder
- * and heads, run on one length-mixed padded batch, against the independent scalar reference run on each sequence
- * alone (within 1e-4).
+ * Every family and every head it supports, on small synthetic checkpoints with HuggingFace names: the encoder on
+ * each engine and the heads, run on one length-mixed padded batch, against the independent scalar reference run on
+ * each sequence alone (within 1e-4). The ONNX Runtime graphs are cached in a temporary directory.
  */
 class FamilyParityTest {
 
@@ -36,27 +40,49 @@ class FamilyParityTest {
     @TempDir
     Path dir;
 
+    @TempDir
+    static Path cache;
+
+    private static String previousCache;
+
+    @BeforeAll
+    static void isolateGraphCache() {
+        previousCache = System.getProperty(CacheDirectory.PROPERTY);
+        System.setProperty(CacheDirectory.PROPERTY, cache.toString());
+    }
+
+    @AfterAll
+    static void restoreGraphCache() {
+        if (previousCache == null) {
+            System.clearProperty(CacheDirectory.PROPERTY);
+        } else {
+            System.setProperty(CacheDirectory.PROPERTY, previousCache);
+        }
+    }
+
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
-        for (Family family : Family.values()) {
-            for (dev.sparkencoders.reference.Head head : dev.sparkencoders.reference.Head.values()) {
-                if (head.supportedBy(family)) {
-                    cases.add(Arguments.of(family, head, SyntheticCheckpoint.Options.defaults()));
+        for (Engine engine : List.of(Engine.PYTORCH, Engine.ONNXRUNTIME)) {
+            for (Family family : Family.values()) {
+                for (dev.sparkencoders.reference.Head head : dev.sparkencoders.reference.Head.values()) {
+                    if (head.supportedBy(family)) {
+                        cases.add(Arguments.of(engine, family, head, SyntheticCheckpoint.Options.defaults()));
+                    }
                 }
             }
-        }
-        var shared = SyntheticCheckpoint.Options.defaults().withLayers(4).withHiddenGroups(2);
-        cases.add(Arguments.of(Family.ALBERT, dev.sparkencoders.reference.Head.PRETRAINING, shared));
-        var written = SyntheticCheckpoint.Options.defaults().withTiedDecoderWritten(true);
-        for (Family family : Family.values()) {
-            cases.add(Arguments.of(family, dev.sparkencoders.reference.Head.MASKED_LM, written));
+            var shared = SyntheticCheckpoint.Options.defaults().withLayers(4).withHiddenGroups(2);
+            cases.add(Arguments.of(engine, Family.ALBERT, dev.sparkencoders.reference.Head.PRETRAINING, shared));
+            var written = SyntheticCheckpoint.Options.defaults().withTiedDecoderWritten(true);
+            for (Family family : Family.values()) {
+                cases.add(Arguments.of(engine, family, dev.sparkencoders.reference.Head.MASKED_LM, written));
+            }
         }
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("cases")
-    void matchesTheScalarReference(Family family, dev.sparkencoders.reference.Head head,
+    void matchesTheScalarReference(Engine engine, Family family, dev.sparkencoders.reference.Head head,
                                    SyntheticCheckpoint.Options options) throws IOException {
         Path checkpointDir = dir.resolve(family + "-" + head);
         SyntheticCheckpoint synthetic = SyntheticCheckpoint.write(checkpointDir, family, head, 7, options);
@@ -64,8 +90,10 @@ class FamilyParityTest {
         Checkpoint checkpoint = Checkpoint.open(checkpointDir);
         List<TokenizedText> rows = sequences(synthetic);
 
-        try (TransformerEncoder encoder = TransformerEncoder.load(checkpoint);
+        try (Encoder encoder = Encoders.load(checkpoint, engine, 1);
+             NDManager heads = NDManager.newBaseManager(Device.cpu(), "PyTorch");
              NDManager scope = encoder.newBatchManager()) {
+            Loaded model = new Loaded(checkpoint, heads);
             PaddedBatch batch = PaddedBatch.of(scope, rows, encoder.padTokenId());
             NDArray hidden = encoder.lastHiddenState(batch);
             int width = batch.width();
@@ -75,20 +103,20 @@ class FamilyParityTest {
             switch (head) {
                 case BASE -> { }
                 case SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION -> assertSequence(
-                        HeadKind.SEQUENCE_CLASSIFICATION, encoder, checkpoint, hidden, rows, reference::sequenceLogits);
-                case NSP -> assertSequence(HeadKind.NEXT_SENTENCE, encoder, checkpoint, hidden, rows,
+                        HeadKind.SEQUENCE_CLASSIFICATION, model, hidden, rows, reference::sequenceLogits);
+                case NSP -> assertSequence(HeadKind.NEXT_SENTENCE, model, hidden, rows,
                         reference::nspLogits);
-                case TOKEN_CLASSIFICATION -> assertTokens(HeadKind.TOKEN_CLASSIFICATION, encoder, checkpoint, hidden,
+                case TOKEN_CLASSIFICATION -> assertTokens(HeadKind.TOKEN_CLASSIFICATION, model, hidden,
                         rows, width, reference::tokenLogits);
-                case MASKED_LM -> assertTokens(HeadKind.MASKED_LM, encoder, checkpoint, hidden, rows, width,
+                case MASKED_LM -> assertTokens(HeadKind.MASKED_LM, model, hidden, rows, width,
                         reference::mlmLogits);
                 case PRETRAINING -> {
-                    assertTokens(HeadKind.MASKED_LM, encoder, checkpoint, hidden, rows, width, reference::mlmLogits);
-                    assertSequence(HeadKind.NEXT_SENTENCE, encoder, checkpoint, hidden, rows,
+                    assertTokens(HeadKind.MASKED_LM, model, hidden, rows, width, reference::mlmLogits);
+                    assertSequence(HeadKind.NEXT_SENTENCE, model, hidden, rows,
                             family == Family.ALBERT ? reference::sopLogits : reference::nspLogits);
                 }
                 case RTD -> {
-                    NDArray logits = HeadLoader.load(HeadKind.REPLACED_TOKEN, encoder, checkpoint).apply(hidden);
+                    NDArray logits = HeadLoader.load(HeadKind.REPLACED_TOKEN, checkpoint, heads).apply(hidden);
                     assertClose("replaced-token logits", perToken(logits.toFloatArray(), rows, width, 1), rows,
                             (ids, types) -> Arrays.stream(reference.rtdLogits(ids, types))
                                     .mapToObj(v -> new double[] {v}).toArray(double[][]::new));
@@ -118,6 +146,9 @@ class FamilyParityTest {
         return rows;
     }
 
+    /** The checkpoint and the PyTorch manager its heads' weights go to. */
+    private record Loaded(Checkpoint checkpoint, NDManager heads) {}
+
     private interface SequenceReference {
         double[] apply(long[] ids, long[] types);
     }
@@ -126,9 +157,9 @@ class FamilyParityTest {
         double[][] apply(long[] ids, long[] types);
     }
 
-    private static void assertSequence(HeadKind kind, TransformerEncoder encoder, Checkpoint checkpoint, NDArray hidden,
+    private static void assertSequence(HeadKind kind, Loaded model, NDArray hidden,
                                        List<TokenizedText> rows, SequenceReference reference) {
-        NDArray logits = HeadLoader.load(kind, encoder, checkpoint).apply(hidden);
+        NDArray logits = HeadLoader.load(kind, model.checkpoint(), model.heads()).apply(hidden);
         int outputs = (int) logits.getShape().get(1);
         float[] flat = logits.toFloatArray();
         for (int r = 0; r < rows.size(); r++) {
@@ -141,9 +172,9 @@ class FamilyParityTest {
         }
     }
 
-    private static void assertTokens(HeadKind kind, TransformerEncoder encoder, Checkpoint checkpoint, NDArray hidden,
+    private static void assertTokens(HeadKind kind, Loaded model, NDArray hidden,
                                      List<TokenizedText> rows, int width, TokenReference reference) {
-        NDArray logits = HeadLoader.load(kind, encoder, checkpoint).apply(hidden);
+        NDArray logits = HeadLoader.load(kind, model.checkpoint(), model.heads()).apply(hidden);
         int outputs = (int) logits.getShape().get(2);
         assertClose(kind.name(), perToken(logits.toFloatArray(), rows, width, outputs), rows, reference);
     }

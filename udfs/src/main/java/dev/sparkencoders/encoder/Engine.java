@@ -1,0 +1,34 @@
+package dev.sparkencoders.encoder;
+
+import java.util.Locale;
+
+/**
+ * Which engine runs the encoder body. Heads and pooling always run on PyTorch.
+ *
+ * <p>{@link #AUTO} picks ONNX Runtime, measured the faster engine for the same encoder from the same weights
+ * (BENCHMARKS.md, EngineThroughputBenchmark; AVX2 machine, 2 callers x 1 thread, all-MiniLM-L6-v2): 1.4-1.7x
+ * PyTorch's rate on 512-token documents, where its fused attention counts most, and 1.07x on short sentences in
+ * batches of 64 (FACTS.md reports a wider gap on AVX-512 machines). When ONNX Runtime's natives cannot load on the
+ * machine, AUTO falls back to PyTorch with a logged warning.
+ *
+ * <pre>{@code
+ * Encoder encoder = Encoders.load(checkpoint, Engine.parse("auto"), 1);
+ * }</pre>
+ */
+public enum Engine {
+    /** ONNX Runtime when it loads, else PyTorch. */
+    AUTO,
+    /** {@link TransformerEncoder} on DJL's PyTorch engine. */
+    PYTORCH,
+    /** The encoder written as an ONNX graph and run by DJL's ONNX Runtime engine. */
+    ONNXRUNTIME;
+
+    public static Engine parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("Cannot use engine '" + name
+                    + "': unknown engine (use auto, pytorch or onnxruntime)");
+        }
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The encoder body on ONNX Runtime: {@link dev.sparkencoders.encoder.onnx.EncoderGraphWriter} writes a checkpoint's
+ * encoder as an ONNX graph (cached by {@link dev.sparkencoders.encoder.onnx.EncoderGraphCache}), and
+ * {@link dev.sparkencoders.encoder.onnx.OnnxRuntimeEncoder} runs it through DJL's OnnxRuntime engine behind the
+ * {@link dev.sparkencoders.encoder.Encoder} interface. May use {@code model}, {@code encoder} and DJL.
+ */
+package dev.sparkencoders.encoder.onnx;
