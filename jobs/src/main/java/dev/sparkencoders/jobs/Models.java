@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
@@ -17,14 +18,23 @@ public final class Models {
     public static ModelSpec spec(JobConfig config) {
         String pooling = config.get(ConfigKey.MODEL_POOLING);
         String maxLength = config.get(ConfigKey.MODEL_MAX_LENGTH);
+        Engine engine = engine(config);
         try {
             return ModelSpec.onDriver(config.get(ConfigKey.MODEL_PATH), pooling == null ? null : Pooling.parse(pooling),
                     config.bool(ConfigKey.MODEL_NORMALIZE),
-                    maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH));
+                    maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH), engine);
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage() + " (model.pooling)", e);
         } catch (CheckpointException e) {
             throw new JobConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static Engine engine(JobConfig config) {
+        try {
+            return Engine.parse(config.require(ConfigKey.MODEL_ENGINE));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage().replace("(use", "(set " + ConfigKey.MODEL_ENGINE.key() + " to"), e);
         }
     }
 

@@ -18,6 +18,9 @@ public interface Encoder extends AutoCloseable {
 
     ModelConfig config();
 
+    /** The engine that runs this encoder (never {@link Engine#AUTO}). */
+    Engine engine();
+
     /** The id used to pad rows of a batch. */
     long padTokenId();
 

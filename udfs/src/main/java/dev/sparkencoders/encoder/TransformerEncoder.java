@@ -146,6 +146,11 @@ public final class TransformerEncoder implements Encoder {
     }
 
     @Override
+    public Engine engine() {
+        return Engine.PYTORCH;
+    }
+
+    @Override
     public ModelConfig config() {
         return config;
     }

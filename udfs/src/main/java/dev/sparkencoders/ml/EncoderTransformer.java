@@ -1,5 +1,6 @@
 package dev.sparkencoders.ml;
 
+import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ErrorMode;
@@ -41,6 +42,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
 
     private final String uid;
     private final Param<String> modelPath;
+    private final Param<String> engine;
     private final IntParam maxLength;
     private final IntParam maxBatchTokens;
     private final IntParam maxBatchRows;
@@ -51,8 +53,11 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
     protected EncoderTransformer(String uid) {
         this.uid = uid;
         modelPath = ParamRules.text(this, "modelPath", "HuggingFace checkpoint directory (config.json, tokenizer.json,"
-                + " model.safetensors), readable at the same path on every executor; empty = the bundled"
+                + " model.safetensors) on any Hadoop file system (a local path must be readable on every executor;"
+                + " hdfs://, s3a:// and other remote paths are copied once per machine); empty = the bundled"
                 + " all-MiniLM-L6-v2.", "use an empty string for the bundled all-MiniLM-L6-v2");
+        engine = ParamRules.oneOf(this, "engine", "What runs the encoder body: auto (ONNX Runtime when it loads,"
+                + " else PyTorch), pytorch or onnxruntime.", ParamRules.names(Engine.values()));
         maxLength = ParamRules.atLeast(this, "maxLength", "Tokens per text, special tokens included; unset = the"
                 + " checkpoint's max_seq_length, else its positions.", 1);
         maxBatchTokens = ParamRules.atLeast(this, "maxBatchTokens", "Token budget of one encoder batch, padding"
@@ -65,6 +70,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         errorCol = ParamRules.column(this, "errorCol", "permissive errorMode: the column holding each row's error"
                 + " message, null when the row is fine.");
         setDefault(modelPath, "");
+        setDefault(engine, "auto");
         setDefault(maxBatchTokens, TokenBudget.DEFAULT.maxTokens());
         setDefault(maxBatchRows, TokenBudget.DEFAULT.maxRows());
         setDefault(chunkRows, TaskSettings.DEFAULT_CHUNK_ROWS);
@@ -79,6 +85,10 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
 
     public Param<String> modelPath() {
         return modelPath;
+    }
+
+    public Param<String> engine() {
+        return engine;
     }
 
     public IntParam maxLength() {
@@ -109,6 +119,10 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         return getOrDefault(modelPath);
     }
 
+    public String getEngine() {
+        return getOrDefault(engine);
+    }
+
     /** The configured maximum length, or null for the checkpoint's own. */
     public Integer getMaxLength() {
         return (Integer) valueOrNull(maxLength);
@@ -136,6 +150,10 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
 
     public T setModelPath(String value) {
         return with(modelPath, value);
+    }
+
+    public T setEngine(String value) {
+        return with(engine, value);
     }
 
     public T setMaxLength(int value) {
@@ -168,7 +186,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
     }
 
     protected final ModelSpec modelSpec(Pooling pooling, Boolean normalize) {
-        return ModelSpec.onDriver(getModelPath(), pooling, normalize, getMaxLength());
+        return ModelSpec.onDriver(getModelPath(), pooling, normalize, getMaxLength(), Engine.parse(getEngine()));
     }
 
     /** The Params that name the string columns the task reads. */

@@ -57,7 +57,7 @@ public final class EncoderModel implements AutoCloseable {
         }
         Pooling pooling = spec.pooling() != null ? spec.pooling() : checkpoint.pooling().pooling();
         boolean normalize = spec.normalize() != null ? spec.normalize() : checkpoint.pooling().normalize();
-        Encoder encoder = Encoders.load(checkpoint, Engine.PYTORCH, 1);
+        Encoder encoder = Encoders.load(checkpoint, spec.engineOrAuto(), ThreadSettings.intraOpThreads());
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.load(checkpoint.tokenizerFile(), maxLength);

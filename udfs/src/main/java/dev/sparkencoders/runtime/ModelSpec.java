@@ -1,6 +1,7 @@
 package dev.sparkencoders.runtime;
 
 import dev.sparkencoders.importer.BundledModel;
+import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.model.Pooling;
 
 import java.io.Serializable;
@@ -17,12 +18,22 @@ import java.nio.file.Path;
  * ModelSpec spec = new ModelSpec("/models/bge-small", Pooling.CLS, true, 512);
  * }</pre>
  */
-public record ModelSpec(String path, Pooling pooling, Boolean normalize, Integer maxLength, String contentSha256)
-        implements Serializable {
+public record ModelSpec(String path, Pooling pooling, Boolean normalize, Integer maxLength, Engine engine,
+                        String contentSha256) implements Serializable {
 
-    /** A spec of a local checkpoint (or the bundled model when {@code path} is null). */
+    /** A spec of a local checkpoint (or the bundled model when {@code path} is null) on the default engine. */
     public ModelSpec(String path, Pooling pooling, Boolean normalize, Integer maxLength) {
-        this(path, pooling, normalize, maxLength, null);
+        this(path, pooling, normalize, maxLength, null, null);
+    }
+
+    /** The engine that runs the encoder body: the spec's, or {@link Engine#AUTO} when unset. */
+    public Engine engineOrAuto() {
+        return engine == null ? Engine.AUTO : engine;
+    }
+
+    /** The same model on another engine (null = auto). */
+    public ModelSpec withEngine(Engine other) {
+        return new ModelSpec(path, pooling, normalize, maxLength, other, contentSha256);
     }
 
     /** The bundled default model with its own settings. */
@@ -37,13 +48,14 @@ public record ModelSpec(String path, Pooling pooling, Boolean normalize, Integer
      * path on a Hadoop file system is copied into the driver's local cache here, which gives the hash of its
      * content that executors verify their copies against.
      */
-    public static ModelSpec onDriver(String path, Pooling pooling, Boolean normalize, Integer maxLength) {
+    public static ModelSpec onDriver(String path, Pooling pooling, Boolean normalize, Integer maxLength,
+                                     Engine engine) {
         if (RemoteModelCache.isRemote(path)) {
-            return new ModelSpec(path, pooling, normalize, maxLength, RemoteModelCache.fetch(path).sha256());
+            return new ModelSpec(path, pooling, normalize, maxLength, engine, RemoteModelCache.fetch(path).sha256());
         }
         String absolute = path == null || path.isEmpty() ? null
                 : path.contains(":") ? path : Path.of(path).toAbsolutePath().normalize().toString();
-        return new ModelSpec(absolute, pooling, normalize, maxLength);
+        return new ModelSpec(absolute, pooling, normalize, maxLength, engine, null);
     }
 
     /** How reports name the model: its path as given (a URI stays a URI), or the bundled model's id. */

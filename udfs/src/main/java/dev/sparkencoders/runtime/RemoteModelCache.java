@@ -1,6 +1,6 @@
 package dev.sparkencoders.runtime;
 
-import dev.sparkencoders.importer.BundledModel;
+import dev.sparkencoders.model.CacheDirectory;
 import dev.sparkencoders.model.CheckpointException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -39,7 +39,7 @@ import java.util.stream.Stream;
  * not used for a while are evicted when the cache grows past its budget.
  *
  * <p>Only the files a checkpoint is loaded from are copied ({@link #FILES}). The cache lives under the project's
- * cache root ({@link BundledModel#cacheRoot()}) in {@code remote-models/}; its budget is the system property
+ * cache root ({@link CacheDirectory#root()}) in {@code remote-models/}; its budget is the system property
  * {@value #MAX_BYTES_PROPERTY} or the environment variable {@value #MAX_BYTES_ENV} in bytes (default 20 GiB).
  *
  * <pre>{@code
@@ -136,18 +136,18 @@ public final class RemoteModelCache {
                 }
             } catch (IOException e) {
                 throw new CheckpointException("Cannot lock the model cache " + root + " on " + host() + ": "
-                        + e.getMessage() + " (set " + BundledModel.CACHE_DIR_ENV + " to a writable local folder)", e);
+                        + e.getMessage() + " (set " + CacheDirectory.ENV + " to a writable local folder)", e);
             }
         }
     }
 
     private static java.nio.file.Path root() {
-        java.nio.file.Path root = BundledModel.cacheRoot().resolve("remote-models");
+        java.nio.file.Path root = CacheDirectory.root().resolve("remote-models");
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
             throw new CheckpointException("Cannot create the model cache " + root + " on " + host() + ": "
-                    + e.getMessage() + " (set " + BundledModel.CACHE_DIR_ENV + " to a writable local folder)", e);
+                    + e.getMessage() + " (set " + CacheDirectory.ENV + " to a writable local folder)", e);
         }
         return root;
     }

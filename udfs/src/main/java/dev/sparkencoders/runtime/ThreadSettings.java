@@ -13,6 +13,19 @@ public final class ThreadSettings {
 
     private ThreadSettings() {}
 
+    /**
+     * Threads one ONNX Runtime call may use: {@code OMP_NUM_THREADS} when set (the launcher sets 1 for local runs, the
+     * jobs set {@code spark.task.cpus} on executors), else 1, so that concurrent tasks do not oversubscribe the cores.
+     */
+    public static int intraOpThreads() {
+        String value = System.getenv("OMP_NUM_THREADS");
+        try {
+            return value == null || value.isBlank() ? 1 : Math.max(1, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            return 1;
+        }
+    }
+
     /** Sets the intra-op thread count of the calling thread, once per thread and value. */
     public static void forTask(int cpus) {
         int threads = Math.max(1, cpus);

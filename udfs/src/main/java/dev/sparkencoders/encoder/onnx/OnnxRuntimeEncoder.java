@@ -13,6 +13,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import dev.sparkencoders.encoder.Encoder;
+import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.encoder.FamilyLayout;
 import dev.sparkencoders.encoder.PaddedBatch;
 import dev.sparkencoders.model.Checkpoint;
@@ -111,6 +112,11 @@ public final class OnnxRuntimeEncoder implements Encoder {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
         return new CheckpointException("Cannot load model " + checkpoint.dir() + " on ONNX Runtime: it refused the"
                 + " graph written to " + graph + " (" + CheckpointException.firstLine(cause) + "; use engine=pytorch)", e);
+    }
+
+    @Override
+    public Engine engine() {
+        return Engine.ONNXRUNTIME;
     }
 
     @Override
