@@ -69,10 +69,11 @@ class StandaloneClusterIT {
     static final Path SHADED_JAR = ROOT.resolve("jobs/target/spark-encoders-jobs-all.jar");
     static final int LINES = 1_200;
     /**
-     * Splits of 4 kB: about 9 tasks of 130 lines. The job's own split settings keep at least 64 kB per split (its
-     * {@code spark.sql.files.openCostInBytes}), which would make this 36 kB file one task on one executor.
+     * The cost of opening a file, in bytes, is also the smallest split Spark makes: the job's 64 kB would make this
+     * 38 kB file one task on one executor; with 4 kB it is about 8 tasks of 150 lines. ({@code maxPartitionBytes}
+     * would do too, but it also splits the job's read-back of its output, about 5 MB of JSON, into 4 kB tasks.)
      */
-    static final String SPLIT_BYTES = "4096";
+    static final String OPEN_COST_BYTES = "4096";
     static final int WORKERS = 2;
     /** Per Worker: room for a cluster-mode driver beside an executor (the 2 real cores are oversubscribed). */
     static final int WORKER_CORES = 2;
@@ -176,7 +177,7 @@ class StandaloneClusterIT {
     @Order(3)
     void aKilledWorkerLeavesTheJobToTheOtherWorkerAndEveryLineComesOutOnce() throws Exception {
         Path executorCache = dir.resolve("executor-cache-kill");
-        // about 9 tasks: most of the job is still ahead when the first has committed
+        // about 8 tasks: most of the job is still ahead when the first has committed
         Submission run = submit("client", "out-kill", executorCache, List.of());
 
         org.apache.hadoop.fs.Path committed = new org.apache.hadoop.fs.Path(run.output(), "_temporary/0");
@@ -274,7 +275,7 @@ class StandaloneClusterIT {
                 "--set", "model.path=" + hdfsUri + "/models/minilm",
                 "--set", "output.path=" + output,
                 "--set", "output.format=json",
-                "--set", "spark.sql.files.maxPartitionBytes=" + SPLIT_BYTES);
+                "--set", "spark.sql.files.openCostInBytes=" + OPEN_COST_BYTES);
         ProcessBuilder builder = new ProcessBuilder(command).directory(logs.toFile())
                 .redirectOutput(logs.resolve("stdout.txt").toFile())
                 .redirectError(logs.resolve("stderr.txt").toFile());
@@ -313,6 +314,8 @@ class StandaloneClusterIT {
         assertEquals(LINES, seen.size(), "no line the input does not hold");
 
         JsonObject report = report(output);
+        System.err.printf("%s: the run report says %.0f s, %.1f rows/s%n", output.getName(),
+                report.get("seconds").getAsDouble(), report.get("rows_per_second").getAsDouble());
         assertEquals(LINES, report.get("rows_in").getAsLong(), report.toString());
         assertEquals(LINES, report.get("rows_out").getAsLong(), report.toString());
     }
