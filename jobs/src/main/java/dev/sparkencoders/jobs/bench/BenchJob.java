@@ -1,9 +1,9 @@
 package dev.sparkencoders.jobs.bench;
 
-import dev.sparkencoders.jobs.ConfigKey;
-import dev.sparkencoders.jobs.Job;
-import dev.sparkencoders.jobs.JobConfig;
-import dev.sparkencoders.jobs.JobConfigException;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.Job;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.jobs.Main;
 import dev.sparkencoders.text.TokenBudget;
 
