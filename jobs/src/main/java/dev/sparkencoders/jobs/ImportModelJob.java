@@ -7,6 +7,7 @@ import dev.sparkencoders.jobs.config.ConfigKey;
 import dev.sparkencoders.jobs.config.Job;
 import dev.sparkencoders.jobs.config.JobConfig;
 import dev.sparkencoders.jobs.config.JobConfigException;
+import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 
 import java.nio.file.Files;
@@ -34,10 +35,10 @@ final class ImportModelJob implements Job {
         long start = System.nanoTime();
         try {
             if (source.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-                Path tokenizer = source.resolveSibling("tokenizer.json");
+                Path tokenizer = source.resolveSibling(Checkpoint.TOKENIZER);
                 if (!Files.isRegularFile(tokenizer)) {
-                    throw new JobConfigException("Cannot import ONNX model " + source + ": no tokenizer.json beside it"
-                            + " (put the model's HuggingFace tokenizer.json in the same folder)");
+                    throw new JobConfigException("Cannot import ONNX model " + source + ": no " + Checkpoint.TOKENIZER
+                            + " beside it (put the model's HuggingFace tokenizer.json in the same folder)");
                 }
                 OnnxImporter.importModel(source, tokenizer, output, OnnxImportOptions.defaults());
             } else {

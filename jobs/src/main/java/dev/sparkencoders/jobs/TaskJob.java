@@ -237,11 +237,17 @@ final class TaskJob implements Job {
         }
 
         Dataset<Row> written = output.readBack(spark, results.schema());
-        RunReport report = new RunReport(name, input.count(), written.count(),
-                written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
-                counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
-                spark.sparkContext().master(), executors(spark), (System.nanoTime() - start) / 1e9, modelId,
-                weightsSha256, config.masked());
+        RunReport report = RunReport.builder(name)
+                .rows(input.count(), written.count(),
+                        written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
+                        counters.rowsTruncated().value())
+                .tokens(counters.tokens().value())
+                .modelLoads(driverLoads + counters.modelLoads().value())
+                .cluster(spark.sparkContext().master(), executors(spark))
+                .seconds((System.nanoTime() - start) / 1e9)
+                .model(modelId, weightsSha256)
+                .config(config.masked())
+                .build();
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());
     }

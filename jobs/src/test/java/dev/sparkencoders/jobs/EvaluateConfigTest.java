@@ -33,14 +33,14 @@ class EvaluateConfigTest {
                 "evaluate.data-path=" + dir.resolve("absent.tsv"), "--set", "output.path=" + output, "--set",
                 "spark.master=local[1]", "--set", "spark.ui.enabled=false");
         assertEquals(2, missing.code());
-        assertTrue(missing.stderr().contains("Cannot read data.path " + dir.resolve("absent.tsv")
-                + ": it does not exist (check data.path)"), missing.stderr());
+        assertTrue(missing.stderr().contains("Cannot read evaluate.data-path " + dir.resolve("absent.tsv")
+                + ": it does not exist (check evaluate.data-path)"), missing.stderr());
 
         Path csv = dir.resolve("train.csv");
         Files.writeString(csv, "text,intent\n\"hello, there\",greet\nbye,leave\n");
         JobRunner.Outcome wrongColumn = JobRunner.run("evaluate", "--set", "evaluate.task=intent", "--set",
-                "evaluate.train-path=" + csv, "--set", "evaluate.test-path=" + csv, "--set", "output.path=" + output, "--set",
-                "spark.master=local[1]", "--set", "spark.ui.enabled=false");
+                "evaluate.train-path=" + csv, "--set", "evaluate.test-path=" + csv, "--set", "output.path=" + output,
+                "--set", "spark.master=local[1]", "--set", "spark.ui.enabled=false");
         assertEquals(2, wrongColumn.code());
         assertTrue(wrongColumn.stderr().contains("Cannot find label column 'category' in " + csv
                 + ": it has columns [text, intent] (set evaluate.label-col)"), wrongColumn.stderr());
