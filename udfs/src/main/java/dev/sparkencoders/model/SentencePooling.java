@@ -26,13 +26,13 @@ public record SentencePooling(Pooling pooling, boolean normalize, Integer maxSeq
     public static final SentencePooling DEFAULT = new SentencePooling(Pooling.MEAN, false, null);
 
     /** The list of sentence-transformers modules. */
-    public static final String MODULES = "modules.json";
+    static final String MODULES = "modules.json";
     /** The folder of the pooling module, holding its {@code config.json}. */
-    public static final String POOLING_DIR = "1_Pooling";
+    static final String POOLING_DIR = "1_Pooling";
     /** The folder of the normalisation module (empty). */
-    public static final String NORMALIZE_DIR = "2_Normalize";
+    static final String NORMALIZE_DIR = "2_Normalize";
     /** The sentence-transformers settings, with {@code max_seq_length}. */
-    public static final String SBERT_CONFIG = "sentence_bert_config.json";
+    static final String SBERT_CONFIG = "sentence_bert_config.json";
 
     /** Reads the sentence-transformers files of a checkpoint directory, or returns {@link #DEFAULT}. */
     public static SentencePooling read(Path dir) {
