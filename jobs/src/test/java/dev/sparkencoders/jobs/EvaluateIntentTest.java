@@ -86,7 +86,7 @@ class EvaluateIntentTest {
         assertEquals(EvaluateStsTest.sha256(test), onlyValue(data.getAsJsonObject("test").getAsJsonObject("sha256")));
         assertEquals("sentence-transformers/all-MiniLM-L6-v2", report.get("model").getAsString());
         assertEquals(64, report.get("weights_sha256").getAsString().length());
-        assertEquals("intent", report.getAsJsonObject("config").get("task").getAsString());
+        assertEquals("intent", report.getAsJsonObject("config").get("evaluate.task").getAsString());
         List<String> charts = new ArrayList<>();
         report.getAsJsonArray("charts").forEach(c -> charts.add(c.getAsString()));
         assertEquals(List.of("accuracy.png", "confusion-matrix.png"), charts);
