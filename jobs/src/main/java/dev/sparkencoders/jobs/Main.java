@@ -1,7 +1,12 @@
 package dev.sparkencoders.jobs;
 
 import dev.sparkencoders.jobs.bench.BenchJob;
+import dev.sparkencoders.jobs.config.CommandLine;
+import dev.sparkencoders.jobs.config.Job;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.jobs.evaluate.EvaluateJob;
+
 import java.util.Map;
 import java.util.function.Supplier;
 

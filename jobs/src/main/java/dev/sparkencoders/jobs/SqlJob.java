@@ -1,7 +1,13 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.Job;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
+import dev.sparkencoders.jobs.config.Models;
 import dev.sparkencoders.jobs.io.InputReader;
 import dev.sparkencoders.jobs.io.OutputWriter;
+import dev.sparkencoders.jobs.io.SparkSessions;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.SqlFunctions;
 import org.apache.spark.sql.Dataset;
@@ -13,14 +19,14 @@ import org.apache.spark.sql.SparkSession;
  * job. When {@code input.path} is set, the input is also available as the view {@code input}.
  *
  * <pre>
- * ./spark-encoders sql --set query="SELECT similarity(embed('a'), embed('b')) AS close" --set output.path=out/
+ * ./spark-encoders sql --set sql.query="SELECT similarity(embed('a'), embed('b')) AS close" --set output.path=out/
  * </pre>
  */
 final class SqlJob implements Job {
 
     @Override
     public void run(JobConfig config) {
-        String query = config.require(ConfigKey.QUERY);
+        String query = config.require(ConfigKey.SQL_QUERY);
         SparkSession spark = SparkSessions.create("sql", config);
         try {
             OutputWriter output = OutputWriter.prepare(spark, config);

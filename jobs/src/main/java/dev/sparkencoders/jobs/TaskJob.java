@@ -1,21 +1,28 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.importer.BundledModel;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.Job;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
+import dev.sparkencoders.jobs.config.Models;
+import dev.sparkencoders.jobs.config.TaskConfig;
+import dev.sparkencoders.jobs.head.SavedHead;
 import dev.sparkencoders.jobs.io.InputFormat;
 import dev.sparkencoders.jobs.io.InputReader;
 import dev.sparkencoders.jobs.io.InputSpread;
 import dev.sparkencoders.jobs.io.OutputWriter;
 import dev.sparkencoders.jobs.io.ProgressReporter;
 import dev.sparkencoders.jobs.io.RunReport;
+import dev.sparkencoders.jobs.io.SparkSessions;
 import dev.sparkencoders.ml.TextEmbedder;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
-import dev.sparkencoders.runtime.ErrorMode;
 import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.ClassifyTask;
 import dev.sparkencoders.spark.EmbedTask;
 import dev.sparkencoders.spark.FillMaskTask;
-import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.NerTask;
 import dev.sparkencoders.spark.PairMode;
 import dev.sparkencoders.spark.PairsTask;
@@ -25,8 +32,6 @@ import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TaskSettings;
 import dev.sparkencoders.spark.TextTask;
 import dev.sparkencoders.text.AggregationStrategy;
-import dev.sparkencoders.text.TokenBudget;
-import dev.sparkencoders.text.TruncationStrategy;
 import org.apache.spark.sql.Dataset;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +53,7 @@ import static org.apache.spark.sql.functions.col;
  * ./spark-encoders classify --set model.path=/models/sentiment --set input.path=reviews.parquet --set input.format=parquet --set output.path=out/
  * </pre>
  */
-public final class TaskJob implements Job {
+final class TaskJob implements Job {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskJob.class);
 
@@ -78,7 +83,7 @@ public final class TaskJob implements Job {
         return new TaskJob("embed", (config, input, model) -> {
             try {
                 return new EmbedTask(textColumn(config, input),
-                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)), longText(config, model));
+                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)), TaskConfig.longText(config, model));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
@@ -97,7 +102,7 @@ public final class TaskJob implements Job {
 
         @Override
         public ModelSpec spec(JobConfig config) {
-            TextEmbedder embedder = config.get(ConfigKey.HEAD_PATH) == null ? null : PipelineHead.savedEmbedder(config);
+            TextEmbedder embedder = config.get(ConfigKey.HEAD_PATH) == null ? null : SavedHead.embedderOf(config);
             return embedder != null ? embedder.modelSpec() : Models.spec(config);
         }
 
@@ -105,14 +110,14 @@ public final class TaskJob implements Job {
         public TextTask create(JobConfig config, Dataset<Row> input, EncoderModel model) {
             int text = textColumn(config, input);
             if (config.get(ConfigKey.HEAD_PATH) != null) {
-                PipelineHead.Saved head = PipelineHead.read(config);
+                SavedHead head = SavedHead.read(config);
                 EmbedTask embed = head.embedder() != null ? embedderTask(head.embedder(), text, model)
-                        : new EmbedTask(text, EmbedTask.VectorType.VECTOR, longText(config, model));
-                return head.task(input.schema(), embed, model.checkpoint().config().hiddenSize());
+                        : new EmbedTask(text, EmbedTask.VectorType.VECTOR, TaskConfig.longText(config, model));
+                return PipelineHeadTask.of(head, input.schema(), embed, model.checkpoint().config().hiddenSize());
             }
             Double threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD) != null
                     ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD) : null;
-            return ClassifyTask.forModel(text, model, threshold, longText(config, model));
+            return ClassifyTask.forModel(text, model, threshold, TaskConfig.longText(config, model));
         }
 
         private static EmbedTask embedderTask(TextEmbedder embedder, int text, EncoderModel model) {
@@ -128,24 +133,11 @@ public final class TaskJob implements Job {
         return new TaskJob("ner", (config, input, model) -> {
             try {
                 return NerTask.forModel(textColumn(config, input), model,
-                        AggregationStrategy.parse(config.require(ConfigKey.NER_AGGREGATION)), longText(config, model));
+                        AggregationStrategy.parse(config.require(ConfigKey.NER_AGGREGATION)), TaskConfig.longText(config, model));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
         });
-    }
-
-    /** The long-text settings: sliding windows when windows.stride is set, else the truncation strategy. */
-    public static LongTextPolicy longText(JobConfig config, EncoderModel model) {
-        Integer stride = config.get(ConfigKey.WINDOWS_STRIDE) != null
-                ? config.nonNegativeInt(ConfigKey.WINDOWS_STRIDE) : null;
-        int headTokens = config.nonNegativeInt(ConfigKey.TRUNCATION_HEAD_TOKENS);
-        try {
-            return LongTextPolicy.forModel(TruncationStrategy.parse(config.require(ConfigKey.TRUNCATION)), headTokens,
-                    stride, model);
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException(e.getMessage(), e);
-        }
     }
 
     static TaskJob fillMask() {
@@ -155,7 +147,7 @@ public final class TaskJob implements Job {
 
     static TaskJob replacedTokens() {
         return new TaskJob("replaced-tokens", (config, input, model) ->
-                new ReplacedTokensTask(textColumn(config, input), longText(config, model)));
+                new ReplacedTokensTask(textColumn(config, input), TaskConfig.longText(config, model)));
     }
 
     static TaskJob pairs() {
@@ -168,18 +160,6 @@ public final class TaskJob implements Job {
                 throw new JobConfigException(e.getMessage(), e);
             }
         });
-    }
-
-    /** How tasks run: the model, batch.max-tokens, batch.max-rows, batch.chunk-rows and errors. */
-    public static TaskSettings settings(JobConfig config, ModelSpec spec) {
-        TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
-                config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
-        try {
-            return new TaskSettings(spec, budget, config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS),
-                    ErrorMode.parse(config.require(ConfigKey.ERRORS)));
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException(e.getMessage(), e);
-        }
     }
 
     /** The index of input.id-col, or -1 when unset. */
@@ -240,7 +220,7 @@ public final class TaskJob implements Job {
         }
         Dataset<Row> input = spread.rows();
         OutputWriter output = OutputWriter.prepare(spark, config);
-        TaskSettings settings = settings(config, spec);
+        TaskSettings settings = TaskConfig.settings(config, spec);
         TextTask task = factory.create(config, input, model);
         try {
             task.validate(model);
@@ -267,11 +247,18 @@ public final class TaskJob implements Job {
         }
 
         Dataset<Row> written = output.readBack(spark, results.schema());
-        RunReport report = new RunReport(name, input.count(), written.count(),
-                written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
-                counters.rowsTruncated().value(), counters.tokens().value(), driverLoads + counters.modelLoads().value(),
-                spark.sparkContext().master(), executors(spark), (System.nanoTime() - start) / 1e9, modelId,
-                weightsSha256, config.masked());
+        RunReport report = RunReport.builder(name)
+                .rows(input.count(), written.count(),
+                        written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
+                        counters.rowsTruncated().value())
+                .tokens(counters.tokens().value())
+                .modelLoads(driverLoads + counters.modelLoads().value())
+                .cluster(spark.sparkContext().master(), executors(spark))
+                .partitions(spread.inputPartitions(), spread.partitions())
+                .seconds((System.nanoTime() - start) / 1e9)
+                .model(modelId, weightsSha256, model.encoder().engine().id())
+                .config(config.masked())
+                .build();
         output.writeReport(spark, report.toJson());
         System.err.println(report.summary());
     }

@@ -30,9 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Bad input through real jobs (local Spark, {@link Main}, Parquet output read back): a text file and a Parquet file
  * of {@link BadInputCorpus} cases go through {@code embed} (the bundled MiniLM) and the token-level {@code ner},
- * {@code fill-mask} and {@code replaced-tokens} (synthetic checkpoints). With {@code errors=permissive} every input row comes out once, in
+ * {@code fill-mask} and {@code replaced-tokens} (synthetic checkpoints). With {@code errors.mode=permissive} every input row comes out once, in
  * order, with its text as Spark read it and either a result or an {@code error}; the run report counts the same.
- * With {@code errors=fail} the job exits 1 naming the bad row by {@code input.id-col} and leaves no {@code _SUCCESS}.
+ * With {@code errors.mode=fail} the job exits 1 naming the bad row by {@code input.id-col} and leaves no {@code _SUCCESS}.
  * A text column of any other type than string is refused on the driver: exit 2, one sentence, no output.
  *
  * <p>The only row that cannot produce a result is the null one; every other case must give a valid result (an
@@ -209,11 +209,11 @@ class BadInputJobTest {
         return output;
     }
 
-    /** errors=fail over the Parquet file: exit 1, the message names the null row by its id, no _SUCCESS. */
+    /** errors.mode=fail over the Parquet file: exit 1, the message names the null row by its id, no _SUCCESS. */
     private static void assertFailsNamingTheNullRow(String job, String name, String... extra) throws IOException {
         Path output = dir.resolve(name);
         List<String> args = new ArrayList<>(List.of(job, "--set", "input.path=" + parquetFile,
-                "--set", "input.format=parquet", "--set", "input.id-col=id", "--set", "errors=fail",
+                "--set", "input.format=parquet", "--set", "input.id-col=id", "--set", "errors.mode=fail",
                 "--set", "output.path=" + output, "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false"));
         args.addAll(Arrays.asList(extra));
         JobRunner.Outcome outcome = JobRunner.run(args.toArray(String[]::new));

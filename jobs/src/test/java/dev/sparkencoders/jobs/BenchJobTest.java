@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.config.ConfigKey;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -99,19 +100,5 @@ class BenchJobTest {
         JobRunner.Outcome engine = JobRunner.run("bench", "--set", "bench.engines=pytorch,tensorflow");
         assertEquals(2, engine.code());
         assertTrue(engine.stderr().contains("Cannot use bench engine 'tensorflow'"), engine.stderr());
-    }
-
-    @Test
-    void refusesOnnxRuntimeAsOurEngineUntilTheBuildHasTheEngineSetting() {
-        if (dev.sparkencoders.jobs.ConfigKey.byKey("model.engine").isPresent()) {
-            return;   // the setting exists: onnxruntime is a valid engine
-        }
-        Path stsb = TestCorpora.sharedData().resolve("stsb/sts-dev.csv");
-        JobRunner.Outcome outcome = JobRunner.run("bench", "--set", "bench.parts=engine",
-                "--set", "bench.stsb-path=" + stsb, "--set", "bench.output=" + dir.resolve("B.md"));
-        assertEquals(2, outcome.code());
-        assertTrue(outcome.stderr().contains("Cannot run our engine on onnxruntime: this build has no model.engine"
-                + " setting yet"), outcome.stderr());
-        assertTrue(!Files.exists(dir.resolve("B.md")), "refused before measuring anything");
     }
 }

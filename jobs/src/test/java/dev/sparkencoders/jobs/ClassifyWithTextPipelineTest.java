@@ -114,7 +114,7 @@ class ClassifyWithTextPipelineTest {
 
     @Test
     void settingsThePipelinesEmbedderDecidesAreRefused() {
-        for (String set : List.of("model.path=/models/other", "truncation=head", "windows.stride=32")) {
+        for (String set : List.of("model.path=/models/other", "truncation.strategy=head", "windows.stride=32")) {
             JobRunner.Outcome outcome = JobRunner.run("classify", "--set", "head.path=" + pipeline, "--set", set,
                     "--set", "input.path=" + queries, "--set", "input.format=json", "--set",
                     "output.path=" + dir.resolve("never"), "--set", "spark.master=local[1]",
@@ -123,7 +123,7 @@ class ClassifyWithTextPipelineTest {
             String key = set.substring(0, set.indexOf('='));
             assertTrue(outcome.stderr().contains("Cannot use " + key + " with head.path " + pipeline + ": the pipeline"
                     + " starts with a TextEmbedder, which sets the model and how texts are embedded (leave model.*,"
-                    + " truncation* and windows.stride unset)"), outcome.stderr());
+                    + " truncation.* and windows.stride unset)"), outcome.stderr());
             assertFalse(Files.exists(dir.resolve("never")));
         }
     }

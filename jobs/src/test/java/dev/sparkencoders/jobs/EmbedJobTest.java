@@ -90,7 +90,7 @@ class EmbedJobTest {
         Path input = dir.resolve("rows.json");
         Files.writeString(input, "{\"id\": \"a-1\", \"text\": \"fine\"}\n{\"id\": \"b-2\", \"text\": null}\n");
         String err = stderrOf(() -> assertEquals(1, Main.run("embed", "--set", "input.path=" + input,
-                "--set", "input.format=json", "--set", "input.id-col=id", "--set", "errors=fail",
+                "--set", "input.format=json", "--set", "input.id-col=id", "--set", "errors.mode=fail",
                 "--set", "output.path=" + dir.resolve("strict"), "--set", "spark.ui.enabled=false")));
         assertTrue(err.contains("Cannot process row with id b-2: Cannot encode row: the text is null"), err);
 

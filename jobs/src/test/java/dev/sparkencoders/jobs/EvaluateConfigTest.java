@@ -19,28 +19,28 @@ class EvaluateConfigTest {
 
     @Test
     void refusesAnUnknownTask() {
-        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "task=glue", "--set",
+        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "evaluate.task=glue", "--set",
                 "output.path=" + dir.resolve("o"));
         assertEquals(2, outcome.code());
-        assertTrue(outcome.stderr().contains("Cannot use task=glue: unknown evaluation (use sts or intent)"),
+        assertTrue(outcome.stderr().contains("Cannot use evaluate.task=glue: unknown evaluation (use sts or intent)"),
                 outcome.stderr());
     }
 
     @Test
     void refusesAMissingDataFileAndAMissingLabelColumnBeforeWritingOutput() throws IOException {
         Path output = dir.resolve("o");
-        JobRunner.Outcome missing = JobRunner.run("evaluate", "--set", "task=sts", "--set",
-                "data.path=" + dir.resolve("absent.tsv"), "--set", "output.path=" + output, "--set",
+        JobRunner.Outcome missing = JobRunner.run("evaluate", "--set", "evaluate.task=sts", "--set",
+                "evaluate.data-path=" + dir.resolve("absent.tsv"), "--set", "output.path=" + output, "--set",
                 "spark.master=local[1]", "--set", "spark.ui.enabled=false");
         assertEquals(2, missing.code());
-        assertTrue(missing.stderr().contains("Cannot read data.path " + dir.resolve("absent.tsv")
-                + ": it does not exist (check data.path)"), missing.stderr());
+        assertTrue(missing.stderr().contains("Cannot read evaluate.data-path " + dir.resolve("absent.tsv")
+                + ": it does not exist (check evaluate.data-path)"), missing.stderr());
 
         Path csv = dir.resolve("train.csv");
         Files.writeString(csv, "text,intent\n\"hello, there\",greet\nbye,leave\n");
-        JobRunner.Outcome wrongColumn = JobRunner.run("evaluate", "--set", "task=intent", "--set",
-                "train.path=" + csv, "--set", "test.path=" + csv, "--set", "output.path=" + output, "--set",
-                "spark.master=local[1]", "--set", "spark.ui.enabled=false");
+        JobRunner.Outcome wrongColumn = JobRunner.run("evaluate", "--set", "evaluate.task=intent", "--set",
+                "evaluate.train-path=" + csv, "--set", "evaluate.test-path=" + csv, "--set", "output.path=" + output,
+                "--set", "spark.master=local[1]", "--set", "spark.ui.enabled=false");
         assertEquals(2, wrongColumn.code());
         assertTrue(wrongColumn.stderr().contains("Cannot find label column 'category' in " + csv
                 + ": it has columns [text, intent] (set evaluate.label-col)"), wrongColumn.stderr());
@@ -55,8 +55,8 @@ class EvaluateConfigTest {
         Files.createDirectories(output.resolve("predictions"));
         Files.writeString(output.resolve("report.json"), "{}");
         Files.writeString(output.resolve("notes.txt"), "my notes");
-        String[] args = {"evaluate", "--set", "task=intent", "--set", "train.path=" + csv, "--set",
-                "test.path=" + csv, "--set", "output.path=" + output, "--set", "output.mode=overwrite", "--set",
+        String[] args = {"evaluate", "--set", "evaluate.task=intent", "--set", "evaluate.train-path=" + csv, "--set",
+                "evaluate.test-path=" + csv, "--set", "output.path=" + output, "--set", "output.mode=overwrite", "--set",
                 "spark.master=local[1]", "--set", "spark.ui.enabled=false"};
 
         JobRunner.Outcome refused = JobRunner.run(args);

@@ -1,10 +1,11 @@
 package dev.sparkencoders.jobs;
 
-import dev.sparkencoders.jobs.evaluate.ChartsAndMetricsTest;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.sparkencoders.TestCorpora;
+import dev.sparkencoders.jobs.evaluate.ChartsAndMetricsTest;
+import dev.sparkencoders.jobs.head.HeadMetadata;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code evaluate task=intent} on BANKING77 (10,003 train / 3,080 test, 77 intents) with the bundled
+ * {@code evaluate.task=intent} on BANKING77 (10,003 train / 3,080 test, 77 intents) with the bundled
  * all-MiniLM-L6-v2, run once for all assertions (the encoder pass over 13k texts takes minutes): logistic
  * regression on the embeddings against the TF-IDF and Word2Vec baselines, the report and charts, and the saved
  * classifier used as the head of the classify job.
@@ -47,8 +48,8 @@ class EvaluateIntentTest {
         Assumptions.assumeTrue(Files.isRegularFile(train) && Files.isRegularFile(test),
                 "Skipped: BANKING77 is absent from " + data);
         output = dir.resolve("banking77");
-        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "task=intent", "--set", "train.path=" + train,
-                "--set", "test.path=" + test, "--set", "output.path=" + output, "--set", "output.format=json",
+        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "evaluate.task=intent", "--set", "evaluate.train-path=" + train,
+                "--set", "evaluate.test-path=" + test, "--set", "output.path=" + output, "--set", "output.format=json",
                 "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
         assertEquals(0, outcome.code(), outcome.stderr());
         report = JsonParser.parseString(Files.readString(output.resolve("report.json"))).getAsJsonObject();
@@ -85,7 +86,7 @@ class EvaluateIntentTest {
         assertEquals(EvaluateStsTest.sha256(test), onlyValue(data.getAsJsonObject("test").getAsJsonObject("sha256")));
         assertEquals("sentence-transformers/all-MiniLM-L6-v2", report.get("model").getAsString());
         assertEquals(64, report.get("weights_sha256").getAsString().length());
-        assertEquals("intent", report.getAsJsonObject("config").get("task").getAsString());
+        assertEquals("intent", report.getAsJsonObject("config").get("evaluate.task").getAsString());
         List<String> charts = new ArrayList<>();
         report.getAsJsonArray("charts").forEach(c -> charts.add(c.getAsString()));
         assertEquals(List.of("accuracy.png", "confusion-matrix.png"), charts);
@@ -158,7 +159,7 @@ class EvaluateIntentTest {
                 }
             }
         }
-        Path metadata = copy.resolve(PipelineHead.METADATA);
+        Path metadata = copy.resolve(HeadMetadata.FILE);
         String sha = report.get("weights_sha256").getAsString();
         Files.writeString(metadata, Files.readString(metadata).replace(sha, "0".repeat(64)));
         Path input = dir.resolve("one.json");

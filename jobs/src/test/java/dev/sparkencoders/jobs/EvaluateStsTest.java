@@ -1,10 +1,10 @@
 package dev.sparkencoders.jobs;
 
-import dev.sparkencoders.jobs.evaluate.ChartsAndMetricsTest;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.sparkencoders.TestCorpora;
+import dev.sparkencoders.jobs.evaluate.ChartsAndMetricsTest;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code evaluate task=sts} on the STS Benchmark dev split with the bundled all-MiniLM-L6-v2: the Spearman
+ * {@code evaluate.task=sts} on the STS Benchmark dev split with the bundled all-MiniLM-L6-v2: the Spearman
  * correlation the job reports against one computed here, independently, from langchain4j's reference embeddings
  * (ONNX Runtime) of the same sentences, with this test's own file parsing and rank correlation.
  */
@@ -39,7 +39,7 @@ class EvaluateStsTest {
     void spearmanMatchesTheOneFromLangchain4jReferenceEmbeddings() throws Exception {
         Path data = stsDev();
         Path output = dir.resolve("sts");
-        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "task=sts", "--set", "data.path=" + data,
+        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "evaluate.task=sts", "--set", "evaluate.data-path=" + data,
                 "--set", "output.path=" + output, "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
         assertEquals(0, outcome.code(), outcome.stderr());
         JsonObject report = JsonParser.parseString(Files.readString(output.resolve("report.json"))).getAsJsonObject();

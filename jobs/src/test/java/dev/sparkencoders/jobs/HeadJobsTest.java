@@ -130,7 +130,7 @@ class HeadJobsTest {
 
         Path sqlOut = dir.resolve("sql-rtd");
         JobRunner.Outcome sql = JobRunner.run("sql", "--set", "model.path=" + modelDir(model), "--set",
-                "query=SELECT replaced_tokens('" + TEXTS.get(2) + "') AS tokens", "--set", "output.path=" + sqlOut,
+                "sql.query=SELECT replaced_tokens('" + TEXTS.get(2) + "') AS tokens", "--set", "output.path=" + sqlOut,
                 "--set", "output.format=json", "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
         assertEquals(0, sql.code(), sql.stderr());
         var fromSql = JobRunner.jsonRows(sqlOut).get(0).getAsJsonArray("tokens");

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs jobs through {@link Main#run} as the launcher does, and reads what they wrote. */
-final class JobRunner {
+public final class JobRunner {
 
     /** Exit code and everything the job printed to stderr. */
     record Outcome(int code, String stderr) {}
@@ -118,7 +118,7 @@ final class JobRunner {
         throw new IllegalStateException("Cannot find " + namePrefix + "*.jar on the test class path");
     }
 
-    static Path projectRoot() {
+    public static Path projectRoot() {
         Path d = Path.of("").toAbsolutePath();
         while (!Files.isRegularFile(d.resolve("spark-encoders"))) {
             d = d.getParent();

@@ -93,7 +93,7 @@ class LongTextAndNerJobsTest {
 
         Path truncated = dir.resolve("truncated");
         JobRunner.Outcome outcome = JobRunner.run("embed", "--set", "input.path=" + input, "--set", "output.path=" + truncated,
-                "--set", "output.format=json", "--set", "model.max-length=32", "--set", "truncation=head-tail",
+                "--set", "output.format=json", "--set", "model.max-length=32", "--set", "truncation.strategy=head-tail",
                 "--set", "truncation.head-tokens=8", "--set", "spark.ui.enabled=false");
         assertEquals(0, outcome.code(), outcome.stderr());
         assertEquals(1, JobRunner.report(truncated).get("rows_truncated").getAsLong());

@@ -1,5 +1,8 @@
 package dev.sparkencoders.jobs;
 
+import dev.sparkencoders.jobs.config.CommandLine;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.Models;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

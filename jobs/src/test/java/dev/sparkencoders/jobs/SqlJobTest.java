@@ -24,7 +24,7 @@ class SqlJobTest {
         String a = "A man is playing a guitar.";
         String b = "Someone plays the guitar.";
         Path sqlOut = dir.resolve("sql");
-        JobRunner.Outcome sql = JobRunner.run("sql", "--set", "query=SELECT similarity(embed('" + a + "'), embed('" + b
+        JobRunner.Outcome sql = JobRunner.run("sql", "--set", "sql.query=SELECT similarity(embed('" + a + "'), embed('" + b
                 + "')) AS close, tokenize('Hello world!') AS tokens", "--set", "output.path=" + sqlOut,
                 "--set", "output.format=json", "--set", "spark.ui.enabled=false");
         assertEquals(0, sql.code(), sql.stderr());
@@ -47,7 +47,7 @@ class SqlJobTest {
 
     @Test
     void aBadQueryIsOneSentence() {
-        JobRunner.Outcome outcome = JobRunner.run("sql", "--set", "query=SELECT nosuchfunction(1)",
+        JobRunner.Outcome outcome = JobRunner.run("sql", "--set", "sql.query=SELECT nosuchfunction(1)",
                 "--set", "output.path=" + dir.resolve("bad"), "--set", "spark.ui.enabled=false");
         assertEquals(2, outcome.code());
         assertTrue(outcome.stderr().contains("Cannot run query:"), outcome.stderr());

@@ -23,6 +23,11 @@ public enum Engine {
     /** The encoder written as an ONNX graph and run by DJL's ONNX Runtime engine. */
     ONNXRUNTIME;
 
+    /** The engine's name in settings and reports: auto, pytorch or onnxruntime. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     public static Engine parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));

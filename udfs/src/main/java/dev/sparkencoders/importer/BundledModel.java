@@ -1,6 +1,8 @@
 package dev.sparkencoders.importer;
 
 import dev.sparkencoders.model.CacheDirectory;
+import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.model.CheckpointException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,7 +60,7 @@ public final class BundledModel {
     static final int FORMAT_VERSION = 1;
 
     /** How the bundled model is imported. */
-    public static final OnnxImportOptions OPTIONS = new OnnxImportOptions(12, "mean", true, 256);
+    public static final OnnxImportOptions OPTIONS = new OnnxImportOptions(12, Pooling.MEAN, true, 256);
 
     /** Temporary directories older than this, found while holding the lock, are leftovers of killed imports. */
     private static final Duration STALE_TMP = Duration.ofHours(1);
@@ -112,7 +114,7 @@ public final class BundledModel {
         }
         if (!isComplete(dir)) {
             throw new CheckpointException("Cannot use the cached bundled model " + dir + ": the directory exists but"
-                    + " has no " + OnnxImporter.SAFETENSORS + " or " + OnnxImporter.CONFIG
+                    + " has no " + Checkpoint.WEIGHTS + " or " + Checkpoint.CONFIG
                     + " (delete it; it is re-imported on the next call)");
         }
         return dir;
@@ -156,9 +158,9 @@ public final class BundledModel {
     }
 
     static boolean isComplete(Path dir) {
-        return Files.isRegularFile(dir.resolve(OnnxImporter.SAFETENSORS))
-                && Files.isRegularFile(dir.resolve(OnnxImporter.CONFIG))
-                && Files.isRegularFile(dir.resolve(OnnxImporter.TOKENIZER));
+        return Files.isRegularFile(dir.resolve(Checkpoint.WEIGHTS))
+                && Files.isRegularFile(dir.resolve(Checkpoint.CONFIG))
+                && Files.isRegularFile(dir.resolve(Checkpoint.TOKENIZER));
     }
 
     /** {@code all-minilm-l6-v2-<12 hex digits>} from the resource sizes and {@link #FORMAT_VERSION}. */

@@ -1,38 +1,31 @@
 package dev.sparkencoders.importer;
 
-import java.util.Locale;
+import dev.sparkencoders.model.Pooling;
 
 /**
  * Options of {@link OnnxImporter}.
  *
  * <pre>{@code
  * // all-MiniLM-L6-v2 as sentence-transformers describes it
- * OnnxImportOptions st = new OnnxImportOptions(12, "mean", true, 256);
+ * OnnxImportOptions st = new OnnxImportOptions(12, Pooling.MEAN, true, 256);
  * // encoder only, heads read from the graph
  * OnnxImportOptions plain = OnnxImportOptions.defaults();
  * }</pre>
  *
  * @param numAttentionHeads number of attention heads, or null to infer it from the graph (the import fails if
  *                          neither gives it; if both do they must agree)
- * @param pooling           sentence-transformers pooling to describe: {@code "mean"}, {@code "cls"}, {@code "max"},
- *                          or null to write no sentence-transformers files
+ * @param pooling           sentence-transformers pooling to describe, or null to write no sentence-transformers
+ *                          files
  * @param normalize         whether a {@code Normalize} (L2) module follows the pooling; needs a pooling
  * @param maxSeqLength      {@code max_seq_length} of {@code sentence_bert_config.json}, or null for
  *                          {@code max_position_embeddings}; only used with a pooling
  */
-public record OnnxImportOptions(Integer numAttentionHeads, String pooling, boolean normalize, Integer maxSeqLength) {
+public record OnnxImportOptions(Integer numAttentionHeads, Pooling pooling, boolean normalize, Integer maxSeqLength) {
 
     public OnnxImportOptions {
         if (numAttentionHeads != null && numAttentionHeads <= 0) {
             throw new IllegalArgumentException("Cannot use numAttentionHeads " + numAttentionHeads
                     + ": it must be positive (or null to infer it from the graph)");
-        }
-        if (pooling != null) {
-            pooling = pooling.toLowerCase(Locale.ROOT);
-            if (!pooling.equals("mean") && !pooling.equals("cls") && !pooling.equals("max")) {
-                throw new IllegalArgumentException("Cannot use pooling '" + pooling
-                        + "': unknown mode (use \"mean\", \"cls\", \"max\" or null for none)");
-            }
         }
         if (normalize && pooling == null) {
             throw new IllegalArgumentException("Cannot normalize without pooling: normalisation applies to the"

@@ -1,11 +1,10 @@
 package dev.sparkencoders.importer;
 
+import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.SentencePooling;
 import dev.sparkencoders.model.Tensor;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
@@ -23,7 +22,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,14 +41,10 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * OnnxImporter.importModel(Path.of("all-minilm-l6-v2.onnx"), Path.of("tokenizer.json"),
- *         Path.of("/models/all-minilm-l6-v2"), new OnnxImportOptions(12, "mean", true, 256));
+ *         Path.of("/models/all-minilm-l6-v2"), new OnnxImportOptions(12, Pooling.MEAN, true, 256));
  * }</pre>
  */
 public final class OnnxImporter {
-
-    static final String SAFETENSORS = "model.safetensors";
-    static final String CONFIG = "config.json";
-    static final String TOKENIZER = "tokenizer.json";
 
     static final List<String> EMBEDDING_PARAMS = List.of(
             "embeddings.word_embeddings.weight",
@@ -74,7 +68,6 @@ public final class OnnxImporter {
 
     private static final Pattern LAYER_NAME = Pattern.compile("encoder\\.layer\\.(\\d{1,4})\\.(.+)");
     private static final List<String> ROOTS = List.of("embeddings.", "encoder.", "pooler.");
-    private static final long UNKNOWN = Long.MIN_VALUE;
 
     private OnnxImporter() {}
 
@@ -115,7 +108,7 @@ public final class OnnxImporter {
      */
     static boolean importInto(InputStream onnx, InputStream tokenizerJson, Path target, OnnxImportOptions options) {
         Converted converted = convert(readAll(onnx, "ONNX model"), options);
-        byte[] tokenizer = readAll(tokenizerJson, "tokenizer.json");
+        byte[] tokenizer = readAll(tokenizerJson, Checkpoint.TOKENIZER);
         checkTokenizer(tokenizer);
         try {
             return StagedDirectory.publish(target, dir -> write(dir, converted, tokenizer, options));
@@ -126,7 +119,7 @@ public final class OnnxImporter {
     }
 
     /** The model converted in memory: tensors in checkpoint order and the HuggingFace config. */
-    record Converted(List<Tensor> tensors, JsonObject config, int hiddenSize, int maxPositions) {}
+    record Converted(List<Tensor> tensors, BertConfigFile config, int hiddenSize, int maxPositions) {}
 
     /** Maps an ONNX export to BERT parameters and infers its config; nothing is written. */
     static Converted convert(byte[] onnx, OnnxImportOptions options) {
@@ -166,9 +159,9 @@ public final class OnnxImporter {
                 weight = constants.containsKey(c) && canonicalName(c).endsWith(".bias")
                         ? weightOf(canonicalName(c)) : null;
                 output = node.output(0);
-                transpose = longAttribute(node, "transB", 0) == 0;
-                if (longAttribute(node, "transA", 0) != 0 || floatAttribute(node, "alpha", 1f) != 1f
-                        || floatAttribute(node, "beta", 1f) != 1f) {
+                transpose = OnnxGraphInference.longAttribute(node, "transB", 0) == 0;
+                if (OnnxGraphInference.longAttribute(node, "transA", 0) != 0 || OnnxGraphInference.floatAttribute(node, "alpha", 1f) != 1f
+                        || OnnxGraphInference.floatAttribute(node, "beta", 1f) != 1f) {
                     unmapped.add("'" + b + "' (input B of Gemm " + node.label() + " with transA, alpha or beta set)");
                     continue;
                 }
@@ -251,33 +244,15 @@ public final class OnnxImporter {
         }
 
         // 4. Config from the graph.
-        int heads = numAttentionHeads(graph, projectionOutputs, (int) hidden, options);
-        double eps = layerNormEps(graph);
-        String act = hiddenAct(graph, projectionOutputs);
+        int heads = OnnxGraphInference.numAttentionHeads(graph, projectionOutputs, (int) hidden, options);
+        double eps = OnnxGraphInference.layerNormEps(graph);
+        String act = OnnxGraphInference.hiddenAct(graph, projectionOutputs);
         if (options.maxSeqLength() != null && options.maxSeqLength() > positions) {
             throw new CheckpointException("Cannot use maxSeqLength " + options.maxSeqLength() + ": the model has "
                     + positions + " position embeddings (use at most " + positions + ")");
         }
-        JsonObject config = new JsonObject();
-        JsonArray architectures = new JsonArray();
-        architectures.add("BertModel");
-        config.add("architectures", architectures);
-        config.addProperty("model_type", "bert");
-        config.addProperty("vocab_size", vocab);
-        config.addProperty("hidden_size", hidden);
-        config.addProperty("num_hidden_layers", layers);
-        config.addProperty("num_attention_heads", heads);
-        config.addProperty("intermediate_size", intermediate);
-        config.addProperty("hidden_act", act);
-        config.addProperty("hidden_dropout_prob", 0.1);
-        config.addProperty("attention_probs_dropout_prob", 0.1);
-        config.addProperty("max_position_embeddings", positions);
-        config.addProperty("type_vocab_size", types);
-        config.addProperty("initializer_range", 0.02);
-        config.addProperty("layer_norm_eps", eps);
-        config.addProperty("pad_token_id", 0);
-        config.addProperty("position_embedding_type", "absolute");
-        config.addProperty("torch_dtype", "float32");
+        BertConfigFile config = new BertConfigFile("BertModel", vocab, hidden, layers, heads, intermediate, act,
+                positions, types, eps, 0, null);
 
         // 5. Decode (and transpose) the tensors.
         List<Tensor> tensors = new ArrayList<>(order.size());
@@ -414,227 +389,15 @@ public final class OnnxImporter {
         };
     }
 
-    /**
-     * Heads from the target shape of the Reshape after the query/key/value projections ({@code [b, s, heads,
-     * head_dim]}, often built by a Concat of constants), checked against the options.
-     */
-    private static int numAttentionHeads(OnnxGraph graph, Map<String, String> projectionOutputs, int hidden,
-                                         OnnxImportOptions options) {
-        Set<Long> found = new TreeSet<>();
-        for (Map.Entry<String, String> e : projectionOutputs.entrySet()) {
-            if (!e.getKey().matches("encoder\\.layer\\.\\d+\\.attention\\.self\\.(query|key|value)\\.weight")) {
-                continue;
-            }
-            for (OnnxGraph.Node reshape : graph.consumers(e.getValue())) {
-                if (!reshape.opType().equals("Reshape") || !reshape.input(0).equals(e.getValue())) {
-                    continue;
-                }
-                long[] shape = resolveVector(graph, reshape.input(1), 0);
-                if (shape == null || shape.length != 4) {
-                    continue;
-                }
-                if (shape[2] > 0) {
-                    found.add(shape[2]);
-                } else if (shape[2] == -1 && shape[3] > 0 && hidden % shape[3] == 0) {
-                    found.add(hidden / shape[3]);
-                }
-            }
-        }
-        if (found.size() > 1) {
-            throw new CheckpointException("Cannot infer num_attention_heads: the attention Reshapes disagree ("
-                    + found + ") (pass OnnxImportOptions.numAttentionHeads)");
-        }
-        Integer fromGraph = found.isEmpty() ? null : Math.toIntExact(found.iterator().next());
-        Integer given = options.numAttentionHeads();
-        if (fromGraph != null && given != null && !fromGraph.equals(given)) {
-            throw new CheckpointException("Cannot use numAttentionHeads " + given + ": the graph splits attention into "
-                    + fromGraph + " heads (pass " + fromGraph + " or null)");
-        }
-        Integer heads = fromGraph != null ? fromGraph : given;
-        if (heads == null) {
-            throw new CheckpointException("Cannot infer num_attention_heads: the graph has no recognisable Reshape"
-                    + " to [batch, seq, heads, head_dim] after the query projection (pass"
-                    + " OnnxImportOptions.numAttentionHeads)");
-        }
-        if (hidden % heads != 0) {
-            throw new CheckpointException("Cannot use " + heads + " attention heads: hidden size " + hidden
-                    + " is not a multiple of it (check OnnxImportOptions.numAttentionHeads)");
-        }
-        return heads;
-    }
-
-    /** Values of a small integer vector built from constants; unknown (runtime) entries are {@link #UNKNOWN}. */
-    private static long[] resolveVector(OnnxGraph graph, String tensor, int depth) {
-        if (depth > 8) {
-            return null;
-        }
-        double[] values = graph.smallValues(tensor, 16);
-        if (values != null) {
-            long[] out = new long[values.length];
-            for (int i = 0; i < values.length; i++) {
-                out[i] = (long) values[i];
-            }
-            return out;
-        }
-        OnnxGraph.Node producer = graph.producer(tensor);
-        if (producer == null) {
-            return null;
-        }
-        switch (producer.opType()) {
-            case "Unsqueeze", "Squeeze", "Cast", "Identity" -> {
-                return resolveVector(graph, producer.input(0), depth + 1);
-            }
-            case "Constant" -> {
-                OnnxGraph.Attribute ints = producer.attributes().get("value_ints");
-                OnnxGraph.Attribute one = producer.attributes().get("value_int");
-                return ints != null && ints.ints() != null ? ints.ints()
-                        : one != null && one.i() != null ? new long[] {one.i()} : null;
-            }
-            case "Concat" -> {
-                List<Long> parts = new ArrayList<>();
-                for (String input : producer.inputs()) {
-                    long[] part = resolveVector(graph, input, depth + 1);
-                    if (part == null) {
-                        OnnxGraph.Node p = graph.producer(input);
-                        if (p == null || !p.opType().equals("Unsqueeze")) {
-                            return null;
-                        }
-                        part = new long[] {UNKNOWN}; // a runtime scalar made 1-D, e.g. the batch size
-                    }
-                    for (long v : part) {
-                        parts.add(v);
-                    }
-                }
-                return parts.stream().mapToLong(Long::longValue).toArray();
-            }
-            default -> {
-                return null;
-            }
-        }
-    }
-
-    /**
-     * {@code epsilon} of the first LayerNormalization node, else the constant added to the variance before Sqrt in
-     * a decomposed LayerNorm, else 1e-12. The float32 value is written as its shortest decimal (1e-12).
-     */
-    private static double layerNormEps(OnnxGraph graph) {
-        for (OnnxGraph.Node node : graph.nodes()) {
-            if (node.opType().endsWith("LayerNormalization")) {
-                OnnxGraph.Attribute eps = node.attributes().get("epsilon");
-                return eps != null && eps.f() != null ? shortest(eps.f()) : 1e-5; // the ONNX default
-            }
-            if (node.opType().equals("Sqrt")) {
-                OnnxGraph.Node add = graph.producer(node.input(0));
-                if (add == null || !add.opType().equals("Add") || add.inputs().size() != 2) {
-                    continue;
-                }
-                for (int k = 0; k < 2; k++) {
-                    double[] c = graph.smallValues(add.input(k), 1);
-                    OnnxGraph.Node other = graph.producer(add.input(1 - k));
-                    if (c != null && other != null && other.opType().equals("ReduceMean")) {
-                        return shortest((float) c[0]);
-                    }
-                }
-            }
-        }
-        return 1e-12;
-    }
-
-    private static double shortest(float f) {
-        return Double.parseDouble(Float.toString(f));
-    }
-
-    /** "gelu" for the exact erf form, "gelu_new" for the tanh approximation (the pooler's Tanh is not GELU). */
-    private static String hiddenAct(OnnxGraph graph, Map<String, String> projectionOutputs) {
-        String poolerOutput = projectionOutputs.get("pooler.dense.weight");
-        boolean erf = false;
-        boolean tanh = false;
-        boolean relu = false;
-        for (OnnxGraph.Node node : graph.nodes()) {
-            switch (node.opType()) {
-                case "Erf", "BiasGelu" -> erf = true;
-                case "Gelu" -> {
-                    OnnxGraph.Attribute approximate = node.attributes().get("approximate");
-                    if (approximate != null && "tanh".equals(approximate.s())) {
-                        tanh = true;
-                    } else {
-                        erf = true;
-                    }
-                }
-                case "FastGelu" -> tanh = true;
-                case "Tanh" -> tanh |= !node.input(0).equals(poolerOutput);
-                case "Relu" -> relu = true;
-                default -> { }
-            }
-        }
-        if (erf) {
-            return "gelu";
-        }
-        if (tanh) {
-            return "gelu_new";
-        }
-        if (relu) {
-            return "relu";
-        }
-        throw new CheckpointException("Cannot infer hidden_act: the graph has no Erf, Tanh, Gelu or Relu node"
-                + " (the export is not a BERT-family encoder)");
-    }
-
-    private static long longAttribute(OnnxGraph.Node node, String name, long otherwise) {
-        OnnxGraph.Attribute a = node.attributes().get(name);
-        return a != null && a.i() != null ? a.i() : otherwise;
-    }
-
-    private static float floatAttribute(OnnxGraph.Node node, String name, float otherwise) {
-        OnnxGraph.Attribute a = node.attributes().get(name);
-        return a != null && a.f() != null ? a.f() : otherwise;
-    }
-
     private static void write(Path dir, Converted converted, byte[] tokenizer, OnnxImportOptions options)
             throws IOException {
-        SafetensorsWriter.write(dir.resolve(SAFETENSORS), converted.tensors(), Map.of("format", "pt"));
-        writeJson(dir.resolve(CONFIG), converted.config());
-        Files.write(dir.resolve(TOKENIZER), tokenizer);
+        SafetensorsWriter.write(dir.resolve(Checkpoint.WEIGHTS), converted.tensors(), Map.of("format", "pt"));
+        converted.config().write(dir);
+        Files.write(dir.resolve(Checkpoint.TOKENIZER), tokenizer);
         if (options.pooling() != null) {
-            JsonArray modules = new JsonArray();
-            modules.add(module(0, "", "sentence_transformers.models.Transformer"));
-            modules.add(module(1, "1_Pooling", "sentence_transformers.models.Pooling"));
-            if (options.normalize()) {
-                modules.add(module(2, "2_Normalize", "sentence_transformers.models.Normalize"));
-                Files.createDirectory(dir.resolve("2_Normalize"));
-            }
-            writeJson(dir.resolve("modules.json"), modules);
-            JsonObject pooling = new JsonObject();
-            pooling.addProperty("word_embedding_dimension", converted.hiddenSize());
-            pooling.addProperty("pooling_mode_cls_token", options.pooling().equals("cls"));
-            pooling.addProperty("pooling_mode_mean_tokens", options.pooling().equals("mean"));
-            pooling.addProperty("pooling_mode_max_tokens", options.pooling().equals("max"));
-            pooling.addProperty("pooling_mode_mean_sqrt_len_tokens", false);
-            pooling.addProperty("pooling_mode_weightedmean_tokens", false);
-            pooling.addProperty("pooling_mode_lasttoken", false);
-            pooling.addProperty("include_prompt", true);
-            Files.createDirectory(dir.resolve("1_Pooling"));
-            writeJson(dir.resolve("1_Pooling").resolve("config.json"), pooling);
-            JsonObject sbert = new JsonObject();
-            sbert.addProperty("max_seq_length", options.maxSeqLength() != null ? options.maxSeqLength()
-                    : converted.maxPositions());
-            sbert.addProperty("do_lower_case", false);
-            writeJson(dir.resolve("sentence_bert_config.json"), sbert);
+            new SentencePooling(options.pooling(), options.normalize(), options.maxSeqLength() != null
+                    ? options.maxSeqLength() : converted.maxPositions()).write(dir, converted.hiddenSize());
         }
-    }
-
-    private static JsonObject module(int idx, String path, String type) {
-        JsonObject m = new JsonObject();
-        m.addProperty("idx", idx);
-        m.addProperty("name", String.valueOf(idx));
-        m.addProperty("path", path);
-        m.addProperty("type", type);
-        return m;
-    }
-
-    private static void writeJson(Path file, JsonElement json) throws IOException {
-        String text = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(json) + "\n";
-        Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 
     private static void checkTokenizer(byte[] tokenizer) {

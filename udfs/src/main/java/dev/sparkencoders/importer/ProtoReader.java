@@ -4,12 +4,31 @@ import dev.sparkencoders.model.CheckpointException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A minimal reader of the protobuf wire format over a byte array window, enough for ONNX files: varints, fixed
- * 32/64-bit values and length-delimited fields. Every length is checked against the bytes left in the window
- * before anything is sliced, so a corrupt or truncated file fails with a {@link CheckpointException} instead of
- * allocating or reading out of bounds. Nothing is copied: nested messages are windows over the same array.
+ * A minimal reader of the protobuf wire format over a byte array window, enough for ONNX files and TensorFlow
+ * bundle indexes: varints, fixed 32/64-bit values, length-delimited fields and raw byte runs. Every length is
+ * checked against the bytes left in the window before anything is sliced, so a corrupt or truncated file fails
+ * with a {@link CheckpointException} (worded by the reader's {@link Errors}) instead of allocating or reading out of
+ * bounds. Nothing is copied unless asked: nested messages are windows over the same array.
+ *
+ * <pre>{@code
+ * ProtoReader model = new ProtoReader(onnxBytes);
+ * while (model.hasMore()) {
+ *     int tag = model.readTag();
+ *     model.skip(ProtoReader.wireType(tag));
+ * }
+ * }</pre>
  */
 final class ProtoReader {
+
+    /** Words the exception for malformed data: what is wrong and at which byte of the file. */
+    @FunctionalInterface
+    interface Errors {
+        CheckpointException malformed(String reason, int at);
+    }
+
+    /** The wording for ONNX files. */
+    static final Errors ONNX = (reason, at) -> new CheckpointException("Cannot parse ONNX model: " + reason
+            + " at byte " + at + " (the file is truncated, corrupt or not an ONNX model)");
 
     static final int VARINT = 0;
     static final int FIXED64 = 1;
@@ -18,13 +37,18 @@ final class ProtoReader {
 
     private final byte[] buf;
     private final int limit;
+    private final Errors errors;
     private int pos;
 
     ProtoReader(byte[] buf) {
-        this(buf, 0, buf.length);
+        this(buf, 0, buf.length, ONNX);
     }
 
     ProtoReader(byte[] buf, int offset, int length) {
+        this(buf, offset, length, ONNX);
+    }
+
+    ProtoReader(byte[] buf, int offset, int length, Errors errors) {
         if (offset < 0 || length < 0 || offset > buf.length - length) {
             throw new IllegalArgumentException("window [" + offset + ", +" + length + ") outside a "
                     + buf.length + "-byte buffer");
@@ -32,6 +56,7 @@ final class ProtoReader {
         this.buf = buf;
         this.pos = offset;
         this.limit = offset + length;
+        this.errors = errors;
     }
 
     boolean hasMore() {
@@ -110,7 +135,7 @@ final class ProtoReader {
     /** A reader over the next length-delimited field; this reader moves past it. */
     ProtoReader readMessage() {
         int n = readLength();
-        ProtoReader sub = new ProtoReader(buf, pos, n);
+        ProtoReader sub = new ProtoReader(buf, pos, n, errors);
         pos += n;
         return sub;
     }
@@ -121,6 +146,16 @@ final class ProtoReader {
         int[] range = {pos, n};
         pos += n;
         return range;
+    }
+
+    /** A copy of the next {@code n} bytes, with no length prefix (as SSTable entries store keys and values). */
+    byte[] readRaw(long n) {
+        if (n < 0 || n > limit - pos) {
+            throw malformed("a run of " + n + " bytes exceeds the " + (limit - pos) + " bytes left", pos);
+        }
+        byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + (int) n);
+        pos += (int) n;
+        return out;
     }
 
     String readString() {
@@ -194,9 +229,8 @@ final class ProtoReader {
         }
     }
 
-    static CheckpointException malformed(String reason, int at) {
-        return new CheckpointException("Cannot parse ONNX model: " + reason + " at byte " + at
-                + " (the file is truncated, corrupt or not an ONNX model)");
+    private CheckpointException malformed(String reason, int at) {
+        return errors.malformed(reason, at);
     }
 
     @FunctionalInterface

@@ -127,11 +127,11 @@ final class TfBundleIndex {
                 throw corrupt("the last 8 bytes are not the LevelDB table magic number (found 0x"
                         + Long.toHexString(magic) + ")");
             }
-            Wire f = new Wire(file, footer, FOOTER_BYTES - 8, "the footer");
-            f.varint(); // meta-index block handle: TensorFlow writes an empty one and nothing reads it
-            f.varint();
-            long indexOffset = f.varint();
-            long indexSize = f.varint();
+            ProtoReader f = reader(file, footer, FOOTER_BYTES - 8, "the footer");
+            f.readVarint(); // meta-index block handle: TensorFlow writes an empty one and nothing reads it
+            f.readVarint();
+            long indexOffset = f.readVarint();
+            long indexSize = f.readVarint();
             byte[][] index = block(indexOffset, indexSize, footer, "the index block");
 
             Map<String, Entry> entries = new LinkedHashMap<>();
@@ -140,9 +140,9 @@ final class TfBundleIndex {
             long previousBlockEnd = 0;
             int blocks = 0;
             for (int i = 0; i < index.length; i += 2) {
-                Wire handle = new Wire(index[i + 1], 0, index[i + 1].length, "an index block entry");
-                long offset = handle.varint();
-                long size = handle.varint();
+                ProtoReader handle = reader(index[i + 1], 0, index[i + 1].length, "an index block entry");
+                long offset = handle.readVarint();
+                long size = handle.readVarint();
                 if (offset < previousBlockEnd) {
                     throw corrupt("data block " + blocks + " at byte " + offset + " overlaps the block before it");
                 }
@@ -202,19 +202,19 @@ final class TfBundleIndex {
                         + " bytes can hold");
             }
             int end = start + length - 4 - 4 * (int) restarts;
-            Wire w = new Wire(file, start, end - start, name);
+            ProtoReader w = reader(file, start, end - start, name);
             var out = new java.util.ArrayList<byte[]>();
             byte[] key = new byte[0];
-            while (w.more()) {
-                long shared = w.varint();
-                long unshared = w.varint();
-                long valueLength = w.varint();
+            while (w.hasMore()) {
+                long shared = w.readVarint();
+                long unshared = w.readVarint();
+                long valueLength = w.readVarint();
                 if (shared > key.length) {
                     throw corrupt(name + " has an entry sharing " + shared + " key bytes with a " + key.length
                             + "-byte previous key");
                 }
-                byte[] suffix = w.bytes(unshared);
-                byte[] value = w.bytes(valueLength);
+                byte[] suffix = w.readRaw(unshared);
+                byte[] value = w.readRaw(valueLength);
                 keyBudget -= shared + suffix.length;
                 if (keyBudget < 0) {
                     throw corrupt(name + " rebuilds more key bytes from shared prefixes than a real index holds");
@@ -230,15 +230,15 @@ final class TfBundleIndex {
 
         /** {@code BundleHeaderProto}: num_shards = 1, endianness = 2 (0 little, 1 big), version = 3. */
         private int header(byte[] value) {
-            Wire w = new Wire(value, 0, value.length, "the bundle header");
+            ProtoReader w = reader(value, 0, value.length, "the bundle header");
             long shards = 1;
             long endianness = 0;
-            while (w.more()) {
-                int tag = w.tag();
+            while (w.hasMore()) {
+                int tag = w.readTag();
                 switch (tag) {
-                    case 1 << 3 -> shards = w.varint();
-                    case 2 << 3 -> endianness = w.varint();
-                    default -> w.skip(tag);
+                    case 1 << 3 -> shards = w.readVarint();
+                    case 2 << 3 -> endianness = w.readVarint();
+                    default -> w.skip(ProtoReader.wireType(tag));
                 }
             }
             if (endianness != 0) {
@@ -255,7 +255,7 @@ final class TfBundleIndex {
          * size = 5, crc32c = 6 (fixed32), slices = 7. Proto3 omits zero values, so every field defaults to 0.
          */
         private Entry entry(String key, byte[] value) {
-            Wire w = new Wire(value, 0, value.length, "the entry of tensor '" + key + "'");
+            ProtoReader w = reader(value, 0, value.length, "the entry of tensor '" + key + "'");
             long dtype = 0;
             long[] shape = new long[0];
             long shard = 0;
@@ -263,20 +263,20 @@ final class TfBundleIndex {
             long size = 0;
             Integer crc = null;
             boolean sliced = false;
-            while (w.more()) {
-                int tag = w.tag();
+            while (w.hasMore()) {
+                int tag = w.readTag();
                 switch (tag) {
-                    case 1 << 3 -> dtype = w.varint();
-                    case 2 << 3 | 2 -> shape = shape(key, w.message());
-                    case 3 << 3 -> shard = w.varint();
-                    case 4 << 3 -> offset = w.varint();
-                    case 5 << 3 -> size = w.varint();
-                    case 6 << 3 | 5 -> crc = w.fixed32();
+                    case 1 << 3 -> dtype = w.readVarint();
+                    case 2 << 3 | 2 -> shape = shape(key, w.readMessage());
+                    case 3 << 3 -> shard = w.readVarint();
+                    case 4 << 3 -> offset = w.readVarint();
+                    case 5 << 3 -> size = w.readVarint();
+                    case 6 << 3 | 5 -> crc = w.readFixed32();
                     case 7 << 3 | 2 -> {
-                        w.message();
+                        w.readMessage();
                         sliced = true;
                     }
-                    default -> w.skip(tag);
+                    default -> w.skip(ProtoReader.wireType(tag));
                 }
             }
             if (dtype < 0 || dtype > Integer.MAX_VALUE || shard < 0 || shard >= MAX_SHARDS || offset < 0 || size < 0) {
@@ -287,20 +287,20 @@ final class TfBundleIndex {
         }
 
         /** {@code TensorShapeProto}: dim = 2 ({@code Dim}: size = 1, name = 2), unknown_rank = 3. */
-        private long[] shape(String key, Wire w) {
+        private long[] shape(String key, ProtoReader w) {
             long[] dims = new long[8];
             int rank = 0;
-            while (w.more()) {
-                int tag = w.tag();
+            while (w.hasMore()) {
+                int tag = w.readTag();
                 if (tag == (2 << 3 | 2)) {
-                    Wire dim = w.message();
+                    ProtoReader dim = w.readMessage();
                     long size = 0;
-                    while (dim.more()) {
-                        int t = dim.tag();
+                    while (dim.hasMore()) {
+                        int t = dim.readTag();
                         if (t == 1 << 3) {
-                            size = dim.varint();
+                            size = dim.readVarint();
                         } else {
-                            dim.skip(t);
+                            dim.skip(ProtoReader.wireType(t));
                         }
                     }
                     if (size < 0) {
@@ -314,11 +314,11 @@ final class TfBundleIndex {
                     }
                     dims[rank++] = size;
                 } else if (tag == (3 << 3)) {
-                    if (w.varint() != 0) {
+                    if (w.readVarint() != 0) {
                         throw corrupt("tensor '" + key + "' has an unknown rank");
                     }
                 } else {
-                    w.skip(tag);
+                    w.skip(ProtoReader.wireType(tag));
                 }
             }
             return Arrays.copyOf(dims, rank);
@@ -329,95 +329,9 @@ final class TfBundleIndex {
                     + " (the file is truncated or corrupt; re-export the SavedModel or checkpoint)");
         }
 
-        /** A bounds-checked cursor over protobuf wire data or SSTable entries. */
-        private final class Wire {
-            private final byte[] b;
-            private final int end;
-            private final String name;
-            private int pos;
-
-            Wire(byte[] b, int offset, int length, String name) {
-                this.b = b;
-                this.pos = offset;
-                this.end = offset + length;
-                this.name = name;
-            }
-
-            boolean more() {
-                return pos < end;
-            }
-
-            /** An unsigned LEB128 varint of at most 10 bytes (the full 64 bits, so negative int64 stays negative). */
-            long varint() {
-                long result = 0;
-                for (int shift = 0; shift < 64; shift += 7) {
-                    if (pos >= end) {
-                        throw corrupt(name + " ends inside a varint");
-                    }
-                    int c = b[pos++] & 0xff;
-                    result |= (long) (c & 0x7f) << shift;
-                    if (c < 0x80) {
-                        return result;
-                    }
-                }
-                throw corrupt(name + " has a varint longer than 10 bytes");
-            }
-
-            int tag() {
-                long tag = varint();
-                int wireType = (int) (tag & 7);
-                if (tag >>> 3 == 0 || tag > Integer.MAX_VALUE || wireType == 3 || wireType == 4 || wireType > 5) {
-                    throw corrupt(name + " has an invalid protobuf tag " + tag);
-                }
-                return (int) tag;
-            }
-
-            int fixed32() {
-                if (end - pos < 4) {
-                    throw corrupt(name + " ends inside a fixed32 field");
-                }
-                int v = ByteBuffer.wrap(b, pos, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-                pos += 4;
-                return v;
-            }
-
-            byte[] bytes(long length) {
-                if (length < 0 || length > end - pos) {
-                    throw corrupt(name + " declares a length of " + length + " bytes but only " + (end - pos)
-                            + " remain");
-                }
-                byte[] out = Arrays.copyOfRange(b, pos, pos + (int) length);
-                pos += (int) length;
-                return out;
-            }
-
-            Wire message() {
-                long length = varint();
-                if (length < 0 || length > end - pos) {
-                    throw corrupt(name + " declares a nested message of " + length + " bytes but only "
-                            + (end - pos) + " remain");
-                }
-                Wire sub = new Wire(b, pos, (int) length, name);
-                pos += (int) length;
-                return sub;
-            }
-
-            void skip(int tag) {
-                switch (tag & 7) {
-                    case 0 -> varint();
-                    case 1 -> advance(8);
-                    case 2 -> message();
-                    case 5 -> advance(4);
-                    default -> throw corrupt(name + " has an unsupported wire type " + (tag & 7));
-                }
-            }
-
-            private void advance(int n) {
-                if (end - pos < n) {
-                    throw corrupt(name + " ends inside a fixed-width field");
-                }
-                pos += n;
-            }
+        /** A protobuf reader over a window of {@code b} whose errors name the index, {@code name} and the byte. */
+        private ProtoReader reader(byte[] b, int offset, int length, String name) {
+            return new ProtoReader(b, offset, length, (reason, at) -> corrupt(name + ": " + reason + " at byte " + at));
         }
     }
 

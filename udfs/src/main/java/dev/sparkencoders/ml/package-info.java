@@ -5,6 +5,7 @@
  * {@link dev.sparkencoders.ml.PairScorer} (NSP/SOP, cross-encoder or cosine) and
  * {@link dev.sparkencoders.ml.EntityTagger} (named entities with character offsets). They are thin adapters: each
  * maps its Params to the {@code TextTask} the matching job runs and runs it through the same partition function.
+ * May use {@code spark} and the layers below it; the jobs use this package, never the reverse.
  *
  * <pre>{@code
  * PipelineModel model = new Pipeline().setStages(new PipelineStage[] {

@@ -3,11 +3,9 @@ package dev.sparkencoders.spark;
 import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.ErrorMode;
 import dev.sparkencoders.runtime.ModelCache;
-import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.runtime.RowFailedException;
 import dev.sparkencoders.runtime.RowResult;
 import dev.sparkencoders.runtime.ThreadSettings;
-import dev.sparkencoders.text.TokenBudget;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -27,7 +25,8 @@ import java.util.NoSuchElementException;
  * with the task's columns and {@code error} appended. In {@link ErrorMode#FAIL} the first bad row stops the job.
  *
  * <pre>{@code
- * Dataset<Row> out = df.mapPartitions(new TaskPartitionFunction(spec, task, budget, 2048, ErrorMode.PERMISSIVE, -1, counters),
+ * TaskSettings settings = new TaskSettings(spec, TokenBudget.DEFAULT, 2048, ErrorMode.PERMISSIVE);
+ * Dataset<Row> out = df.mapPartitions(new TaskPartitionFunction(settings, task, -1, counters),
  *         Encoders.row(TaskPartitionFunction.outputSchema(df.schema(), task)));
  * }</pre>
  */
@@ -35,22 +34,18 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
 
     public static final String ERROR_COL = "error";
 
-    private final ModelSpec spec;
+    private final TaskSettings settings;
     private final TextTask task;
-    private final TokenBudget budget;
-    private final int chunkRows;
-    private final ErrorMode errors;
     private final int idIndex;
     private final TaskCounters counters;
 
-    /** {@code idIndex} is the column that names a row in error messages, or -1 to show the row itself. */
-    public TaskPartitionFunction(ModelSpec spec, TextTask task, TokenBudget budget, int chunkRows, ErrorMode errors,
-                                 int idIndex, TaskCounters counters) {
-        this.spec = spec;
+    /**
+     * Runs {@code task} as {@code settings} say; {@code idIndex} is the column that names a row in error messages,
+     * or -1 to show the row itself.
+     */
+    public TaskPartitionFunction(TaskSettings settings, TextTask task, int idIndex, TaskCounters counters) {
+        this.settings = settings;
         this.task = task;
-        this.budget = budget;
-        this.chunkRows = chunkRows;
-        this.errors = errors;
         this.idIndex = idIndex;
         this.counters = counters;
     }
@@ -67,7 +62,8 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
     @Override
     public Iterator<Row> call(Iterator<Row> input) {
         TaskContext context = TaskContext.get();
-        BatchRunner runner = new BatchRunner(ModelCache.get(spec, () -> counters.modelLoads().add(1)), budget);
+        BatchRunner runner = new BatchRunner(ModelCache.get(settings.spec(), () -> counters.modelLoads().add(1)),
+                settings.budget());
         if (context != null) {
             ThreadSettings.forTask(context.cpus());
         }
@@ -94,8 +90,8 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
     }
 
     private Iterator<Row> nextChunk(BatchRunner runner, Iterator<Row> input, int resultColumns) {
-        List<Row> rows = new ArrayList<>(chunkRows);
-        while (rows.size() < chunkRows && input.hasNext()) {
+        List<Row> rows = new ArrayList<>(settings.chunkRows());
+        while (rows.size() < settings.chunkRows() && input.hasNext()) {
             rows.add(input.next());
         }
         List<RowResult<Object[]>> results = task.process(runner, rows);
@@ -104,7 +100,7 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
         long truncated = 0;
         for (int i = 0; i < rows.size(); i++) {
             RowResult<Object[]> result = results.get(i);
-            if (!result.ok() && errors == ErrorMode.FAIL) {
+            if (!result.ok() && settings.errors() == ErrorMode.FAIL) {
                 throw new RowFailedException("Cannot process row " + describe(rows.get(i)) + ": " + result.error()
                         + " (errors=fail stops at the first bad row; use errors=permissive to keep going)");
             }

@@ -10,6 +10,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
+import java.io.Serializable;
+
 /**
  * How a {@link TextTask} runs over a Dataset, whichever front end asks (the jobs from their configuration, the
  * Spark ML transformers from their Params): the model, the token budget of a batch, the rows a task reads at a
@@ -22,7 +24,8 @@ import org.apache.spark.sql.types.StructType;
  *         TaskCounters.register(spark));
  * }</pre>
  */
-public record TaskSettings(ModelSpec spec, TokenBudget budget, int chunkRows, ErrorMode errors) {
+public record TaskSettings(ModelSpec spec, TokenBudget budget, int chunkRows, ErrorMode errors)
+        implements Serializable {
 
     /** Rows a task reads, sorts by length and batches at a time, unless told otherwise. */
     public static final int DEFAULT_CHUNK_ROWS = 2048;
@@ -46,7 +49,7 @@ public record TaskSettings(ModelSpec spec, TokenBudget budget, int chunkRows, Er
      */
     public Dataset<Row> run(Dataset<Row> input, TextTask task, int idIndex, TaskCounters counters,
                             StructType outputSchema) {
-        return input.mapPartitions(new TaskPartitionFunction(spec, task, budget, chunkRows, errors, idIndex, counters),
+        return input.mapPartitions(new TaskPartitionFunction(this, task, idIndex, counters),
                 Encoders.row(outputSchema));
     }
 }

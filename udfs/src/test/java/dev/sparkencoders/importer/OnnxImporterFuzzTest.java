@@ -2,6 +2,7 @@ package dev.sparkencoders.importer;
 
 import dev.sparkencoders.model.FuzzHarness;
 import dev.sparkencoders.model.Mutations;
+import dev.sparkencoders.model.Pooling;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -54,13 +55,13 @@ class OnnxImporterFuzzTest {
                 seed("plain", OnnxFixtures.TinyBert.plain(), OnnxImportOptions.defaults()),
                 seed("bert-prefix-gamma-beta-tanh-pooler-layernorm-nodes",
                         new OnnxFixtures.TinyBert("bert.", true, true, true, true, false, true, null, false, false),
-                        new OnnxImportOptions(OnnxFixtures.HEADS, "mean", true, OnnxFixtures.P)),
+                        new OnnxImportOptions(OnnxFixtures.HEADS, Pooling.MEAN, true, OnnxFixtures.P)),
                 seed("gemm-pooler",
                         new OnnxFixtures.TinyBert("", false, false, true, true, true, false, null, false, false),
                         OnnxImportOptions.defaults()),
                 seed("heads-from-options",
                         new OnnxFixtures.TinyBert("", false, false, false, false, false, false, null, false, false),
-                        new OnnxImportOptions(OnnxFixtures.HEADS, "cls", false, null)));
+                        new OnnxImportOptions(OnnxFixtures.HEADS, Pooling.CLS, false, null)));
         strings = new ArrayList<>();
         seeds.forEach(s -> strings.addAll(s.tree().strings(64)));
         OP_TYPES.forEach(op -> strings.add(op.getBytes(StandardCharsets.UTF_8)));

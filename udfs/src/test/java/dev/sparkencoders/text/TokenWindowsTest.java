@@ -27,30 +27,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenWindowsTest {
 
-    private static TextTokenizer tokenizer;
-    private static HuggingFaceTokenizer plain;
-    private static String document;
-    private static long[] content;
+    private static LongDocument doc;
 
     @BeforeAll
     static void load() {
-        tokenizer = TextTokenizer.load(Fixtures.tokenizerJson(), 512);
-        plain = Fixtures.plainTokenizer();
-        document = Fixtures.document(15_000, 3);
-        content = Fixtures.contentIds(plain, document);
+        doc = LongDocument.open(15_000, 3);
     }
 
     @AfterAll
     static void close() {
-        tokenizer.close();
-        plain.close();
+        doc.close();
     }
 
     @Test
     void windowsCoverEveryContentTokenWithTheGivenOverlap() {
         for (int stride : new int[] {0, 1, 128, 509}) {
-            List<TokenWindow> windows = tokenizer.windows(document, stride);
-            int[] covered = new int[content.length];
+            List<TokenWindow> windows = doc.tokenizer().windows(doc.text(), stride);
+            int[] covered = new int[doc.content().length];
             TokenWindow previous = null;
             for (TokenWindow w : windows) {
                 long[] ids = w.tokens().ids();
@@ -59,7 +52,7 @@ class TokenWindowsTest {
                 assertEquals(SEP, ids[ids.length - 1]);
                 assertEquals(1, w.contentStart());
                 assertEquals(ids.length - 2, w.contentLength());
-                assertArrayEquals(Arrays.copyOfRange(content, w.firstContentToken(),
+                assertArrayEquals(Arrays.copyOfRange(doc.content(), w.firstContentToken(),
                         w.firstContentToken() + w.contentLength()), Arrays.copyOfRange(ids, 1, ids.length - 1));
                 assertFalse(w.tokens().truncated(), "windows lose nothing together");
                 for (int p = 0; p < ids.length; p++) {
@@ -67,7 +60,7 @@ class TokenWindowsTest {
                     if (p == 0 || p == ids.length - 1) {
                         assertEquals(-1, d);
                     } else {
-                        assertEquals(content[d], ids[p]);
+                        assertEquals(doc.content()[d], ids[p]);
                         covered[d]++;
                     }
                 }
@@ -93,13 +86,13 @@ class TokenWindowsTest {
         try (HuggingFaceTokenizer overflow = HuggingFaceTokenizer.builder().optTokenizerPath(Fixtures.tokenizerJson())
                 .optTruncation(true).optMaxLength(512).optStride(128).optWithOverflowingTokens(true)
                 .optPadding(false).build()) {
-            Encoding main = overflow.encode(document);
+            Encoding main = overflow.encode(doc.text());
             List<long[]> expected = new ArrayList<>();
             expected.add(main.getIds());
             for (Encoding e : main.getOverflowing()) {
                 expected.add(e.getIds());
             }
-            List<TokenWindow> windows = tokenizer.windows(document, 128);
+            List<TokenWindow> windows = doc.tokenizer().windows(doc.text(), 128);
             assertEquals(expected.size(), windows.size());
             for (int i = 0; i < windows.size(); i++) {
                 assertArrayEquals(expected.get(i), windows.get(i).tokens().ids(), "window " + i);
@@ -111,10 +104,10 @@ class TokenWindowsTest {
     void windowSpansAndWordIdsReferToTheWholeDocument() {
         TokenizedText whole;
         try (TextTokenizer unlimited = TextTokenizer.load(Fixtures.tokenizerJson(), 1_000_000)) {
-            whole = unlimited.encode(document, TruncationStrategy.HEAD);
+            whole = unlimited.encode(doc.text(), TruncationStrategy.HEAD);
         }
         assertFalse(whole.truncated());
-        for (TokenWindow w : tokenizer.windows(document, 64)) {
+        for (TokenWindow w : doc.tokenizer().windows(doc.text(), 64)) {
             for (int p = w.contentStart(); p < w.contentStart() + w.contentLength(); p++) {
                 int at = w.documentToken(p) + 1;
                 assertEquals(whole.ids()[at], w.tokens().ids()[p]);
@@ -129,27 +122,27 @@ class TokenWindowsTest {
     @Test
     void aTextThatFitsGivesExactlyOneWindow() {
         String text = "Wolfgang Amadeus Mozart composed more than 600 works.";
-        List<TokenWindow> windows = tokenizer.windows(text, 128);
+        List<TokenWindow> windows = doc.tokenizer().windows(text, 128);
         assertEquals(1, windows.size());
         TokenWindow only = windows.get(0);
-        assertArrayEquals(tokenizer.encode(text).ids(), only.tokens().ids());
+        assertArrayEquals(doc.tokenizer().encode(text).ids(), only.tokens().ids());
         assertEquals(0, only.firstContentToken());
         assertEquals(only.tokens().length() - 2, only.documentTokens());
         assertTrue(only.isLast());
-        assertEquals(1, tokenizer.windows("", 0).size());
+        assertEquals(1, doc.tokenizer().windows("", 0).size());
     }
 
     @Test
     void strideMustLeaveRoomToAdvance() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> tokenizer.windows(document, 510));
+                () -> doc.tokenizer().windows(doc.text(), 510));
         assertEquals("Cannot cut windows: stride 510 is not below the 510 text tokens of a window (use a stride"
                 + " from 0 to 509)", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> tokenizer.windows(document, -1));
-        assertEquals(510, tokenizer.maxContentTokens());
+        assertThrows(IllegalArgumentException.class, () -> doc.tokenizer().windows(doc.text(), -1));
+        assertEquals(510, doc.tokenizer().maxContentTokens());
     }
 
-    /** Special tokens are found from the tokenizer, wherever its template puts them. */
+    /** Special tokens are found from the doc.tokenizer(), wherever its template puts them. */
     @Test
     void otherSpecialTokenLayoutsAreKept(@TempDir Path dir) throws IOException {
         String text = IntStream.range(0, 40).mapToObj(i -> "t" + i).collect(Collectors.joining(" "));

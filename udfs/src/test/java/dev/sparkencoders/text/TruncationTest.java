@@ -1,6 +1,5 @@
 package dev.sparkencoders.text;
 
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,44 +18,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TruncationTest {
 
-    private static TextTokenizer tokenizer;
-    private static HuggingFaceTokenizer plain;
-    private static String document;
-    private static long[] content;
+    private static LongDocument doc;
 
     @BeforeAll
     static void load() {
-        tokenizer = TextTokenizer.load(Fixtures.tokenizerJson(), 512);
-        plain = Fixtures.plainTokenizer();
-        document = Fixtures.document(20_000, 7);
-        content = Fixtures.contentIds(plain, document);
+        doc = LongDocument.open(20_000, 7);
     }
 
     @AfterAll
     static void close() {
-        tokenizer.close();
-        plain.close();
+        doc.close();
     }
 
     @Test
     void headTailKeepsExactlyTheFirst128AndTheLast382ContentTokens() {
-        assertTrue(content.length > 2_000, "the document is long: " + content.length + " tokens");
-        TokenizedText row = tokenizer.encode(document, TruncationStrategy.HEAD_TAIL, 128);
-        long[] expected = concat(new long[] {CLS}, Arrays.copyOfRange(content, 0, 128),
-                Arrays.copyOfRange(content, content.length - 382, content.length), new long[] {SEP});
+        assertTrue(doc.content().length > 2_000, "the document is long: " + doc.content().length + " tokens");
+        TokenizedText row = doc.tokenizer().encode(doc.text(), TruncationStrategy.HEAD_TAIL, 128);
+        long[] expected = concat(new long[] {CLS}, Arrays.copyOfRange(doc.content(), 0, 128),
+                Arrays.copyOfRange(doc.content(), doc.content().length - 382, doc.content().length), new long[] {SEP});
         assertArrayEquals(expected, row.ids());
         assertEquals(512, row.length());
         assertTrue(row.truncated());
-        assertArrayEquals(row.ids(), tokenizer.encode(document, TruncationStrategy.HEAD_TAIL).ids(),
+        assertArrayEquals(row.ids(), doc.tokenizer().encode(doc.text(), TruncationStrategy.HEAD_TAIL).ids(),
                 "128 head tokens is the default");
     }
 
     @Test
     void headKeepsTheFirst510AndMatchesTheTokenizersOwnTruncation() {
-        TokenizedText row = tokenizer.encode(document, TruncationStrategy.HEAD, 128);
-        assertArrayEquals(concat(new long[] {CLS}, Arrays.copyOf(content, 510), new long[] {SEP}), row.ids());
+        TokenizedText row = doc.tokenizer().encode(doc.text(), TruncationStrategy.HEAD, 128);
+        assertArrayEquals(concat(new long[] {CLS}, Arrays.copyOf(doc.content(), 510), new long[] {SEP}), row.ids());
         assertTrue(row.truncated());
-        TokenizedText own = tokenizer.encode(document);
+        TokenizedText own = doc.tokenizer().encode(doc.text());
         assertArrayEquals(own.ids(), row.ids());
         assertArrayEquals(own.typeIds(), row.typeIds());
         assertArrayEquals(own.starts(), row.starts());
@@ -67,35 +59,35 @@ class TruncationTest {
 
     @Test
     void tailKeepsTheLast510() {
-        TokenizedText row = tokenizer.encode(document, TruncationStrategy.TAIL, 128);
-        assertArrayEquals(concat(new long[] {CLS}, Arrays.copyOfRange(content, content.length - 510,
-                content.length), new long[] {SEP}), row.ids());
+        TokenizedText row = doc.tokenizer().encode(doc.text(), TruncationStrategy.TAIL, 128);
+        assertArrayEquals(concat(new long[] {CLS}, Arrays.copyOfRange(doc.content(), doc.content().length - 510,
+                doc.content().length), new long[] {SEP}), row.ids());
         assertTrue(row.truncated());
         int last = row.length() - 2;
-        assertEquals(document.stripTrailing().length(), row.ends()[last], "the last kept token ends the text");
+        assertEquals(doc.text().stripTrailing().length(), row.ends()[last], "the last kept token ends the text");
     }
 
     @Test
     void headTokensAreCappedAtTheRoomAvailable() {
-        TokenizedText all = tokenizer.encode(document, TruncationStrategy.HEAD_TAIL, 10_000);
-        assertArrayEquals(tokenizer.encode(document, TruncationStrategy.HEAD, 0).ids(), all.ids());
-        TokenizedText none = tokenizer.encode(document, TruncationStrategy.HEAD_TAIL, 0);
-        assertArrayEquals(tokenizer.encode(document, TruncationStrategy.TAIL, 0).ids(), none.ids());
+        TokenizedText all = doc.tokenizer().encode(doc.text(), TruncationStrategy.HEAD_TAIL, 10_000);
+        assertArrayEquals(doc.tokenizer().encode(doc.text(), TruncationStrategy.HEAD, 0).ids(), all.ids());
+        TokenizedText none = doc.tokenizer().encode(doc.text(), TruncationStrategy.HEAD_TAIL, 0);
+        assertArrayEquals(doc.tokenizer().encode(doc.text(), TruncationStrategy.TAIL, 0).ids(), none.ids());
     }
 
     @Test
     void aTextThatFitsIsUnchangedByEveryStrategy() {
         String text = "A naïve café owner in Zürich served crème brûlée to 37 tourists.";
-        TokenizedText own = tokenizer.encode(text);
+        TokenizedText own = doc.tokenizer().encode(text);
         assertFalse(own.truncated());
-        assertArrayEquals(plain.encode(text).getIds(), own.ids());
+        assertArrayEquals(doc.plain().encode(text).getIds(), own.ids());
         for (TruncationStrategy strategy : TruncationStrategy.values()) {
-            TokenizedText row = tokenizer.encode(text, strategy, 128);
+            TokenizedText row = doc.tokenizer().encode(text, strategy, 128);
             assertArrayEquals(own.ids(), row.ids(), strategy.name());
             assertArrayEquals(own.starts(), row.starts(), strategy.name());
             assertFalse(row.truncated(), strategy.name());
         }
-        TokenizedText empty = tokenizer.encode("", TruncationStrategy.TAIL);
+        TokenizedText empty = doc.tokenizer().encode("", TruncationStrategy.TAIL);
         assertArrayEquals(new long[] {CLS, SEP}, empty.ids());
         assertFalse(empty.truncated());
     }
@@ -103,8 +95,8 @@ class TruncationTest {
     @Test
     void maxLengthAbove512IsHonoured() {
         try (TextTokenizer wide = TextTokenizer.load(Fixtures.tokenizerJson(), 1024)) {
-            assertEquals(1024, wide.encode(document).length(), "DJL would silently cut at 512");
-            assertEquals(1024, wide.encode(document, TruncationStrategy.HEAD_TAIL).length());
+            assertEquals(1024, wide.encode(doc.text()).length(), "DJL would silently cut at 512");
+            assertEquals(1024, wide.encode(doc.text(), TruncationStrategy.HEAD_TAIL).length());
             assertEquals(1022, wide.maxContentTokens());
         }
     }
@@ -112,11 +104,11 @@ class TruncationTest {
     @Test
     void pairsAreStillTruncatedLongestFirstByTheTokenizer() {
         String question = "Where is Mozart buried?";
-        TokenizedText pair = tokenizer.encodePair(question, document);
+        TokenizedText pair = doc.tokenizer().encodePair(question, doc.text());
         assertEquals(512, pair.length());
         assertTrue(pair.truncated());
         long firstSegment = Arrays.stream(pair.typeIds()).filter(t -> t == 0).count();
-        assertEquals(Fixtures.contentIds(plain, question).length + 2, firstSegment, "the question is kept whole");
+        assertEquals(Fixtures.contentIds(doc.plain(), question).length + 2, firstSegment, "the question is kept whole");
     }
 
     @Test
@@ -129,22 +121,22 @@ class TruncationTest {
         assertEquals(TruncationStrategy.TAIL, TruncationStrategy.parse("tail"));
         assertThrows(IllegalArgumentException.class, () -> TruncationStrategy.parse(null));
         assertThrows(IllegalArgumentException.class,
-                () -> tokenizer.encode(document, TruncationStrategy.HEAD_TAIL, -1));
-        assertThrows(IllegalArgumentException.class, () -> tokenizer.encode(null, TruncationStrategy.HEAD));
-        assertThrows(IllegalArgumentException.class, () -> tokenizer.encode(null));
+                () -> doc.tokenizer().encode(doc.text(), TruncationStrategy.HEAD_TAIL, -1));
+        assertThrows(IllegalArgumentException.class, () -> doc.tokenizer().encode(null, TruncationStrategy.HEAD));
+        assertThrows(IllegalArgumentException.class, () -> doc.tokenizer().encode(null));
     }
 
     @Test
     void oneMegabyteDocument() {
         String big = Fixtures.document(1_000_000, 11);
         long t0 = System.nanoTime();
-        long[] reference = Fixtures.contentIds(plain, big);
+        long[] reference = Fixtures.contentIds(doc.plain(), big);
         long t1 = System.nanoTime();
-        TokenizedText headTail = tokenizer.encode(big, TruncationStrategy.HEAD_TAIL, 128);
+        TokenizedText headTail = doc.tokenizer().encode(big, TruncationStrategy.HEAD_TAIL, 128);
         long t2 = System.nanoTime();
-        List<TokenWindow> windows = tokenizer.windows(big, 128);
+        List<TokenWindow> windows = doc.tokenizer().windows(big, 128);
         long t3 = System.nanoTime();
-        TokenizedText head = tokenizer.encode(big);
+        TokenizedText head = doc.tokenizer().encode(big);
         long t4 = System.nanoTime();
         System.out.printf("1 MB document: %,d chars, %,d content tokens; plain DJL encode %d ms, head_tail %d ms,"
                         + " %d windows (stride 128) %d ms, encode (tokenizer truncates) %d ms%n", big.length(),

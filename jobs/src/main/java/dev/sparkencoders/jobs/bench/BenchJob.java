@@ -1,9 +1,9 @@
 package dev.sparkencoders.jobs.bench;
 
-import dev.sparkencoders.jobs.ConfigKey;
-import dev.sparkencoders.jobs.Job;
-import dev.sparkencoders.jobs.JobConfig;
-import dev.sparkencoders.jobs.JobConfigException;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.Job;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.jobs.Main;
 import dev.sparkencoders.text.TokenBudget;
 
@@ -62,10 +62,6 @@ public final class BenchJob implements Job {
         List<BenchEngine> engines;
         try {
             engines = BenchEngine.parseList(config.require(ConfigKey.BENCH_ENGINES));
-            if (parts.contains(Part.ENGINE) || parts.contains(Part.NAIVE) || parts.contains(Part.SPARK)
-                    || parts.contains(Part.MEMORY)) {
-                engines.forEach(EngineSeam::check);
-            }
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage(), e);
         }

@@ -1,10 +1,11 @@
 package dev.sparkencoders.jobs.evaluate;
 
-import dev.sparkencoders.jobs.ConfigKey;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.Models;
+import dev.sparkencoders.jobs.config.TaskConfig;
+import dev.sparkencoders.jobs.head.HeadMetadata;
 import dev.sparkencoders.jobs.io.InputReader;
-import dev.sparkencoders.jobs.JobConfig;
-import dev.sparkencoders.jobs.Models;
-import dev.sparkencoders.jobs.TaskJob;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.spark.EmbedTask;
 import dev.sparkencoders.spark.LongTextPolicy;
@@ -28,7 +29,7 @@ import java.util.Map;
  * Dataset<Row> embedded = features.embed(df, "text", "text_embedding", "text_error");
  * }</pre>
  */
-public final class EncoderFeatures {
+final class EncoderFeatures {
 
     private final SparkSession spark;
     private final TaskSettings settings;
@@ -47,11 +48,11 @@ public final class EncoderFeatures {
 
     /** Reads the model and batch settings and loads the model on the driver, failing early with one sentence. */
     static EncoderFeatures prepare(SparkSession spark, JobConfig config) {
-        TaskSettings settings = TaskJob.settings(config, Models.spec(config));
+        TaskSettings settings = TaskConfig.settings(config, Models.spec(config));
         EncoderModel model = Models.validate(settings.spec(), config);
         // Long texts are handled as embed and classify handle them (truncation, windows.stride), so a head trained
         // here sees the embeddings classify --set head.path=... computes with the same settings.
-        return new EncoderFeatures(spark, settings, model, TaskCounters.register(spark), TaskJob.longText(config, model));
+        return new EncoderFeatures(spark, settings, model, TaskCounters.register(spark), TaskConfig.longText(config, model));
     }
 
     /**
@@ -84,19 +85,8 @@ public final class EncoderFeatures {
     }
 
     /** The model's identity and settings, for reports and for checking a saved head against the model. */
-    public Map<String, Object> describe() {
-        return describe(modelId(), model);
-    }
-
-    public static Map<String, Object> describe(String modelId, EncoderModel model) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", modelId);
-        m.put("weights_sha256", model.checkpoint().weightsSha256());
-        m.put("pooling", model.pooling().name().toLowerCase(java.util.Locale.ROOT));
-        m.put("normalize", model.normalize());
-        m.put("max_length", model.tokenizer().maxLength());
-        m.put("dimensions", model.checkpoint().config().hiddenSize());
-        return m;
+    Map<String, Object> describe() {
+        return HeadMetadata.describe(modelId(), model);
     }
 
     /** Counters of the encoder passes so far: rows, tokens, truncations, model loads on executors. */

@@ -1,10 +1,11 @@
 package dev.sparkencoders.jobs.evaluate;
 
-import dev.sparkencoders.jobs.ConfigKey;
-import dev.sparkencoders.jobs.Job;
-import dev.sparkencoders.jobs.JobConfig;
-import dev.sparkencoders.jobs.JobConfigException;
-import dev.sparkencoders.jobs.SparkSessions;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.Job;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
+import dev.sparkencoders.jobs.io.HadoopFiles;
+import dev.sparkencoders.jobs.io.SparkSessions;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,15 +20,15 @@ import java.util.function.Supplier;
  * {@code evaluate}: measures the configured encoder on data whose answers are known, with the project's own Spark
  * pipeline, and writes {@code report.json} plus PNG charts under {@code output.path}.
  * <ul>
- * <li>{@code task=sts}: STS Benchmark pairs; the cosine of the two sentences' embeddings against the gold score,
+ * <li>{@code evaluate.task=sts}: STS Benchmark pairs; the cosine of the two sentences' embeddings against the gold score,
  * as Spearman and Pearson correlation x100 ({@link StsEvaluation}).</li>
- * <li>{@code task=intent}: text classification; MLlib logistic regression on the embeddings against TF-IDF and
+ * <li>{@code evaluate.task=intent}: text classification; MLlib logistic regression on the embeddings against TF-IDF and
  * Word2Vec baselines, accuracy and macro-F1 on the test split, and the embedding classifier saved as a
  * {@code PipelineModel} that {@code classify --set head.path=...} uses ({@link IntentEvaluation}).</li>
  * </ul>
  *
  * <pre>
- * ./spark-encoders evaluate --set task=intent --set train.path=train.csv --set test.path=test.csv --set output.path=out/eval
+ * ./spark-encoders evaluate --set evaluate.task=intent --set evaluate.train-path=train.csv --set evaluate.test-path=test.csv --set output.path=out/eval
  * </pre>
  */
 public final class EvaluateJob implements Job {
@@ -39,20 +40,24 @@ public final class EvaluateJob implements Job {
     public void run(JobConfig config) {
         String task = config.require(ConfigKey.EVALUATE_TASK).toLowerCase(Locale.ROOT);
         if (!TASKS.contains(task)) {
-            throw new JobConfigException("Cannot use task=" + task + ": unknown evaluation (use sts or intent)");
+            throw new JobConfigException("Cannot use " + ConfigKey.EVALUATE_TASK.key() + "=" + task
+                    + ": unknown evaluation (use sts or intent)");
         }
         SparkSession spark = SparkSessions.create("evaluate " + task, config);
         try {
             long start = System.nanoTime();
             // Check every input before the output is touched or the model loaded.
+            IntentSettings intent = null;
             if (task.equals("sts")) {
-                EvaluationOutput.requireExists(spark, config.require(ConfigKey.DATA_PATH), ConfigKey.DATA_PATH);
+                HadoopFiles.requireExists(spark, config.require(ConfigKey.EVALUATE_DATA_PATH),
+                        ConfigKey.EVALUATE_DATA_PATH);
             } else {
-                EvaluationOutput.requireExists(spark, config.require(ConfigKey.TRAIN_PATH), ConfigKey.TRAIN_PATH);
-                EvaluationOutput.requireExists(spark, config.require(ConfigKey.TEST_PATH), ConfigKey.TEST_PATH);
-                IntentEvaluation.regParams(config);
-                IntentEvaluation.checkColumns(spark, config);
-                config.positiveInt(ConfigKey.EVALUATE_MAX_ITER);
+                HadoopFiles.requireExists(spark, config.require(ConfigKey.EVALUATE_TRAIN_PATH),
+                        ConfigKey.EVALUATE_TRAIN_PATH);
+                HadoopFiles.requireExists(spark, config.require(ConfigKey.EVALUATE_TEST_PATH),
+                        ConfigKey.EVALUATE_TEST_PATH);
+                intent = IntentSettings.from(config);
+                IntentData.checkColumns(spark, intent);
             }
             String format = config.require(ConfigKey.OUTPUT_FORMAT).toLowerCase(Locale.ROOT);
             if (!format.equals("parquet") && !format.equals("json")) {
@@ -67,7 +72,7 @@ public final class EvaluateJob implements Job {
             report.putAll(features.describe());
             Map<String, Object> results = task.equals("sts")
                     ? new StsEvaluation(spark, config, features, output).run()
-                    : new IntentEvaluation(spark, config, features, output).run();
+                    : new IntentEvaluation(spark, intent, features, output).run().toMap();
             report.putAll(results);
             report.put("seconds", round((System.nanoTime() - start) / 1e9, 3));
             report.put("config", config.masked());

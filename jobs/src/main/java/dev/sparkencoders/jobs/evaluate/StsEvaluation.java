@@ -1,7 +1,8 @@
 package dev.sparkencoders.jobs.evaluate;
 
-import dev.sparkencoders.jobs.ConfigKey;
-import dev.sparkencoders.jobs.JobConfig;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.io.HadoopFiles;
 import dev.sparkencoders.jobs.io.ProgressReporter;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -59,7 +60,7 @@ final class StsEvaluation {
     }
 
     Map<String, Object> run() {
-        String path = config.require(ConfigKey.DATA_PATH);
+        String path = config.require(ConfigKey.EVALUATE_DATA_PATH);
         Dataset<String> lines = spark.read().textFile(path);
         long lineCount = lines.count();
         Dataset<Row> pairs = lines.flatMap((FlatMapFunction<String, Row>) StsEvaluation::parse, Encoders.row(PAIRS))
@@ -108,7 +109,7 @@ final class StsEvaluation {
 
         long sentences = 2 * pairCount;
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("data", Map.of("path", path, "sha256", EvaluationOutput.sha256(spark, path)));
+        report.put("data", Map.of("path", path, "sha256", HadoopFiles.sha256(spark, path)));
         report.put("lines", lineCount);
         report.put("pairs", okCount);
         report.put("pairs_skipped", lineCount - pairCount);

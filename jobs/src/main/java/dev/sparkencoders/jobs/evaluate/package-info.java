@@ -1,5 +1,6 @@
 /**
  * The {@code evaluate} job: figures on data with known answers (STS Benchmark, intent classification), with
- * charts, predictions and a report. May use {@code jobs.io}, the job configuration and the {@code udfs} library.
+ * charts, predictions, a report and a saved classifier head. May use {@code jobs.head}, {@code jobs.io},
+ * {@code jobs.config} and the {@code udfs} library.
  */
 package dev.sparkencoders.jobs.evaluate;

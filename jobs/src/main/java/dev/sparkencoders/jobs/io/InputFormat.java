@@ -1,6 +1,7 @@
 package dev.sparkencoders.jobs.io;
 
-import dev.sparkencoders.jobs.JobConfigException;
+import dev.sparkencoders.jobs.config.JobConfigException;
+
 import java.util.Locale;
 
 /** Input formats a job reads; {@code text} means one document per line in a column named {@code value}. */

@@ -1,8 +1,8 @@
 package dev.sparkencoders.jobs.io;
 
-import dev.sparkencoders.jobs.ConfigKey;
-import dev.sparkencoders.jobs.JobConfig;
-import dev.sparkencoders.jobs.JobConfigException;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;

@@ -10,10 +10,102 @@ import java.util.Map;
  * tokens, model loads, the master the job really ran on (spark-submit's {@code --master} wins over the
  * configuration's {@code spark.master}), executors, timing, the model and its weights' SHA-256, and the resolved configuration
  * (secrets masked).
+ *
+ * <pre>{@code
+ * RunReport report = RunReport.builder("embed").rows(1000, 1000, 2, 5).tokens(48000).modelLoads(1)
+ *         .cluster("local[*]", 1).seconds(12.5).model(BundledModel.ID, sha256, "onnxruntime").config(config.masked()).build();
+ * }</pre>
  */
 public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, long rowsTruncated, long tokens,
-                 long modelLoads, String master, int executors, double seconds, String model, String weightsSha256,
-                 Map<String, String> config) {
+                 long modelLoads, String master, int executors, int inputPartitions, int tasks, double seconds,
+                 String model, String weightsSha256, String engine, Map<String, String> config) {
+
+    /** A report of {@code job}, filled in step by step; unset counts are 0 and unset names null. */
+    public static Builder builder(String job) {
+        return new Builder(job);
+    }
+
+    /** Collects a {@link RunReport}'s values by what they describe: rows, tokens, the cluster, the model. */
+    public static final class Builder {
+        private final String job;
+        private long rowsIn;
+        private long rowsOut;
+        private long rowsFailed;
+        private long rowsTruncated;
+        private long tokens;
+        private long modelLoads;
+        private String master;
+        private int executors;
+        private int inputPartitions;
+        private int tasks;
+        private double seconds;
+        private String model;
+        private String weightsSha256;
+        private String engine;
+        private Map<String, String> config = Map.of();
+
+        private Builder(String job) {
+            this.job = job;
+        }
+
+        /** Rows read, written (read back from the output), written with an error, and truncated. */
+        public Builder rows(long in, long out, long failed, long truncated) {
+            this.rowsIn = in;
+            this.rowsOut = out;
+            this.rowsFailed = failed;
+            this.rowsTruncated = truncated;
+            return this;
+        }
+
+        public Builder tokens(long tokens) {
+            this.tokens = tokens;
+            return this;
+        }
+
+        /** Model loads on the driver and the executors (0 when every task found it cached). */
+        public Builder modelLoads(long modelLoads) {
+            this.modelLoads = modelLoads;
+            return this;
+        }
+
+        /** The master the job really ran on and the executors that ran tasks. */
+        public Builder cluster(String master, int executors) {
+            this.master = master;
+            this.executors = executors;
+            return this;
+        }
+
+        /** The splits the input was read in, and the tasks that encoded it (more when the input was spread). */
+        public Builder partitions(int inputPartitions, int tasks) {
+            this.inputPartitions = inputPartitions;
+            this.tasks = tasks;
+            return this;
+        }
+
+        public Builder seconds(double seconds) {
+            this.seconds = seconds;
+            return this;
+        }
+
+        /** The model's identity (path or bundled id), its weights' SHA-256 and the engine that ran its encoder. */
+        public Builder model(String model, String weightsSha256, String engine) {
+            this.model = model;
+            this.weightsSha256 = weightsSha256;
+            this.engine = engine;
+            return this;
+        }
+
+        /** The resolved configuration, secrets masked. */
+        public Builder config(Map<String, String> config) {
+            this.config = config;
+            return this;
+        }
+
+        public RunReport build() {
+            return new RunReport(job, rowsIn, rowsOut, rowsFailed, rowsTruncated, tokens, modelLoads, master,
+                    executors, inputPartitions, tasks, seconds, model, weightsSha256, engine, config);
+        }
+    }
 
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -26,11 +118,14 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
         m.put("model_loads", modelLoads);
         m.put("master", master);
         m.put("executors", executors);
+        m.put("input_partitions", inputPartitions);
+        m.put("tasks", tasks);
         m.put("seconds", Math.round(seconds * 1000) / 1000.0);
         m.put("rows_per_second", seconds > 0 ? Math.round(rowsOut / seconds * 10) / 10.0 : null);
         m.put("tokens_per_second", seconds > 0 ? Math.round(tokens / seconds * 10) / 10.0 : null);
         m.put("model", model);
         m.put("weights_sha256", weightsSha256);
+        m.put("engine", engine);
         m.put("config", config);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m);
     }

@@ -1,5 +1,6 @@
 /**
- * What a job reads and writes: the input as a Dataset, the output folder (with the rules for reruns), the run
- * report and progress lines. May use the job configuration and the {@code udfs} library, not the jobs themselves.
+ * What a job reads and writes: the SparkSession, the input as a Dataset, the output folder (with the rules for
+ * reruns), the run report, progress lines and small files on Hadoop filesystems. May use {@code jobs.config} and the
+ * {@code udfs} library, not the jobs themselves.
  */
 package dev.sparkencoders.jobs.io;

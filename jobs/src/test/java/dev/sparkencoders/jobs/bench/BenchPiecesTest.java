@@ -222,15 +222,10 @@ class BenchPiecesTest {
         assertEquals(null, bundled.path(), "the bundled model");
         assertEquals(512, bundled.maxLength());
         assertEquals(null, bundled.pooling(), "the checkpoint's own pooling");
-        if (EngineSeam.engineSettingExists()) {
-            assertEquals(List.of("--set", "model.engine=onnxruntime"), EngineSeam.childArgs(BenchEngine.ONNXRUNTIME));
-        } else {
-            assertEquals(List.of(), EngineSeam.childArgs(BenchEngine.PYTORCH));
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> EngineSeam.childArgs(BenchEngine.ONNXRUNTIME));
-            assertEquals("Cannot run our engine on onnxruntime: this build has no model.engine setting yet, so every"
-                    + " job runs on pytorch (set bench.engines=pytorch)", e.getMessage());
-        }
+        assertEquals(dev.sparkencoders.encoder.Engine.PYTORCH, bundled.engine());
+        assertEquals(dev.sparkencoders.encoder.Engine.ONNXRUNTIME,
+                EngineSeam.modelSpec(BenchEngine.ONNXRUNTIME, null, 512).engine());
+        assertEquals(List.of("--set", "model.engine=onnxruntime"), EngineSeam.childArgs(BenchEngine.ONNXRUNTIME));
     }
 
     @Test

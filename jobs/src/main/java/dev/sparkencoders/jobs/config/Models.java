@@ -1,8 +1,8 @@
-package dev.sparkencoders.jobs;
+package dev.sparkencoders.jobs.config;
 
 import dev.sparkencoders.encoder.Engine;
-import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;

@@ -1,5 +1,7 @@
-package dev.sparkencoders.jobs;
+package dev.sparkencoders.jobs.io;
 
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 

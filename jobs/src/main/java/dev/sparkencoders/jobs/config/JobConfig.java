@@ -1,10 +1,16 @@
-package dev.sparkencoders.jobs;
+package dev.sparkencoders.jobs.config;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +23,8 @@ import java.util.regex.Pattern;
 /**
  * A job's resolved configuration. Precedence, highest first: {@code --set key=value} on the command line, then
  * the {@code --config FILE} (Java properties syntax: {@code key = value}, {@code #} comments), then the defaults
- * of {@link ConfigKey}. Unknown keys are refused; {@code spark.*} keys go to Spark.
+ * of {@link ConfigKey}. Unknown keys are refused; {@code spark.*} keys go to Spark. A key's former spelling
+ * ({@link ConfigKey#formerKey()}) still works, with a warning naming the new key.
  *
  * <pre>{@code
  * JobConfig config = JobConfig.resolve(CommandLine.parse("embed", "--set", "input.path=docs.txt"));
@@ -38,17 +45,22 @@ public final class JobConfig {
     /** The user:password part of scheme://user:password@host; group 1 is everything before the password. */
     private static final Pattern URI_PASSWORD = Pattern.compile("([A-Za-z][A-Za-z0-9+.\\-]*://[^/:@\\s]*:)[^/@\\s]+@");
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobConfig.class);
+
     private final Map<String, String> values;
     private final Set<String> given;
+    private final List<String> deprecations;
 
-    private JobConfig(Map<String, String> values, Set<String> given) {
+    private JobConfig(Map<String, String> values, Set<String> given, List<String> deprecations) {
         this.values = values;
         this.given = given;
+        this.deprecations = deprecations;
     }
 
     public static JobConfig resolve(CommandLine commandLine) {
         Map<String, String> values = new TreeMap<>();
         Set<String> given = new TreeSet<>();
+        Set<String> deprecations = new LinkedHashSet<>();
         for (ConfigKey key : ConfigKey.values()) {
             key.defaultValue().ifPresent(v -> values.put(key.key(), v));
         }
@@ -60,20 +72,49 @@ public final class JobConfig {
                 throw new JobConfigException("Cannot read config file " + commandLine.configFile() + ": "
                         + e.getMessage() + " (check the --config path)", e);
             }
-            file.stringPropertyNames().forEach(k -> put(values, k, file.getProperty(k), "in " + commandLine.configFile()));
-            given.addAll(file.stringPropertyNames());
+            Map<String, String> fromFile = new TreeMap<>();
+            file.stringPropertyNames().forEach(k -> fromFile.put(k, file.getProperty(k)));
+            putAll(values, given, deprecations, fromFile, "in " + commandLine.configFile());
         }
-        commandLine.sets().forEach((k, v) -> put(values, k, v, "in --set"));
-        given.addAll(commandLine.sets().keySet());
-        return new JobConfig(values, given);
+        putAll(values, given, deprecations, commandLine.sets(), "in --set");
+        deprecations.forEach(LOG::warn);
+        return new JobConfig(values, given, List.copyOf(deprecations));
     }
 
-    private static void put(Map<String, String> values, String key, String value, String where) {
-        if (ConfigKey.byKey(key).isEmpty() && !key.startsWith("spark.")) {
-            throw new JobConfigException("Cannot use config key '" + key + "' " + where + ": unknown key (known keys: "
-                    + Arrays.stream(ConfigKey.values()).map(ConfigKey::key).toList() + ", and spark.*)");
+    /**
+     * Puts the settings of one source: keys in their former spelling first, so that the current spelling wins
+     * when a source gives both.
+     */
+    private static void putAll(Map<String, String> values, Set<String> given, Set<String> deprecations,
+                               Map<String, String> settings, String where) {
+        List<Map.Entry<String, String>> ordered = new ArrayList<>(settings.entrySet());
+        ordered.sort(Comparator.comparing(e -> ConfigKey.byKey(e.getKey()).isPresent()));
+        for (Map.Entry<String, String> setting : ordered) {
+            String key = canonical(setting.getKey(), where, deprecations);
+            values.put(key, setting.getValue().trim());
+            given.add(key);
         }
-        values.put(key, value.trim());
+    }
+
+    /** The key as {@link ConfigKey} spells it now; a former spelling is translated and noted for a warning. */
+    private static String canonical(String key, String where, Set<String> deprecations) {
+        if (ConfigKey.byKey(key).isPresent() || key.startsWith("spark.")) {
+            return key;
+        }
+        ConfigKey renamed = ConfigKey.byFormerKey(key).orElseThrow(() -> new JobConfigException("Cannot use config"
+                + " key '" + key + "' " + where + ": unknown key (known keys: "
+                + Arrays.stream(ConfigKey.values()).map(ConfigKey::key).toList() + ", and spark.*)"));
+        deprecations.add("Config key '" + key + "' is deprecated and will be removed in the next release: use '"
+                + renamed.key() + "' instead");
+        return renamed.key();
+    }
+
+    /**
+     * One warning per former key spelling the configuration used (each logged once, when it was resolved), naming
+     * the key to use instead.
+     */
+    public List<String> deprecations() {
+        return deprecations;
     }
 
     /** The value, or null when the key is unset or empty. */

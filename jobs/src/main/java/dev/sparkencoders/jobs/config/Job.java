@@ -1,4 +1,4 @@
-package dev.sparkencoders.jobs;
+package dev.sparkencoders.jobs.config;
 
 /** A spark-encoders entry point: validates its configuration before doing any work, then runs. */
 public interface Job {

@@ -1,5 +1,6 @@
-package dev.sparkencoders.jobs;
+package dev.sparkencoders.jobs.config;
 
+import dev.sparkencoders.jobs.JobRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +37,10 @@ class JobConfigTest {
     @Test
     void aKeyIsGivenByTheFileOrTheCommandLineNotByItsDefault() throws IOException {
         Path file = dir.resolve("classify.conf");
-        Files.writeString(file, "truncation = tail\nmodel.path =\n");
+        Files.writeString(file, "truncation.strategy = tail\nmodel.path =\n");
         JobConfig config = JobConfig.resolve(CommandLine.parse("classify", "--config", file.toString(),
                 "--set", "windows.stride=64"));
-        assertTrue(config.isGiven(ConfigKey.TRUNCATION));
+        assertTrue(config.isGiven(ConfigKey.TRUNCATION_STRATEGY));
         assertTrue(config.isGiven(ConfigKey.WINDOWS_STRIDE));
         assertTrue(!config.isGiven(ConfigKey.TRUNCATION_HEAD_TOKENS), "a default is not given");
         assertTrue(!config.isGiven(ConfigKey.MODEL_PATH), "an empty value is not given");
@@ -109,7 +110,50 @@ class JobConfigTest {
                 JobConfig config = JobConfig.resolve(CommandLine.parse("job", "--config", conf.toString()));
                 boolean writesRows = !conf.getFileName().toString().equals("bench.conf");
                 assertTrue(!writesRows || config.get(ConfigKey.OUTPUT_PATH) != null, conf + " sets output.path");
+                assertEquals(List.of(), config.deprecations(), conf + " uses the current key spellings");
             }
+        }
+    }
+
+    @Test
+    void formerKeySpellingsStillWorkAndWarnOnceNamingTheNewKey() throws IOException {
+        Path file = dir.resolve("evaluate.conf");
+        Files.writeString(file, "task = intent\ntrain.path = from-file.csv\nerrors = fail\n");
+        JobConfig config = JobConfig.resolve(CommandLine.parse("evaluate", "--config", file.toString(),
+                "--set", "train.path=train.csv", "--set", "test.path=test.csv", "--set", "truncation=tail"));
+        assertEquals("intent", config.get(ConfigKey.EVALUATE_TASK));
+        assertEquals("train.csv", config.get(ConfigKey.EVALUATE_TRAIN_PATH), "--set still beats the config file");
+        assertEquals("test.csv", config.get(ConfigKey.EVALUATE_TEST_PATH));
+        assertEquals("fail", config.get(ConfigKey.ERRORS_MODE));
+        assertEquals("tail", config.get(ConfigKey.TRUNCATION_STRATEGY));
+        assertTrue(config.isGiven(ConfigKey.EVALUATE_TRAIN_PATH));
+        assertEquals(List.of(
+                "Config key 'errors' is deprecated and will be removed in the next release: use 'errors.mode' instead",
+                "Config key 'task' is deprecated and will be removed in the next release: use 'evaluate.task' instead",
+                "Config key 'train.path' is deprecated and will be removed in the next release: use"
+                        + " 'evaluate.train-path' instead",
+                "Config key 'test.path' is deprecated and will be removed in the next release: use"
+                        + " 'evaluate.test-path' instead",
+                "Config key 'truncation' is deprecated and will be removed in the next release: use"
+                        + " 'truncation.strategy' instead"),
+                config.deprecations(), "one warning per former spelling, though train.path came twice");
+        assertEquals("evaluate.train-path", config.masked().keySet().stream().filter(k -> k.contains("train"))
+                .findFirst().orElseThrow(), "only the current spelling is kept");
+    }
+
+    @Test
+    void theCurrentSpellingWinsOverTheFormerOneInTheSameSource() {
+        JobConfig config = JobConfig.resolve(CommandLine.parse("sql", "--set", "sql.query=SELECT 2",
+                "--set", "query=SELECT 1"));
+        assertEquals("SELECT 2", config.get(ConfigKey.SQL_QUERY));
+        assertEquals(1, config.deprecations().size());
+    }
+
+    @Test
+    void everyKeyIsSectionDotName() {
+        for (ConfigKey key : ConfigKey.values()) {
+            assertTrue(key.key().matches("[a-z]+(-[a-z]+)*\\.[a-z]+(-[a-z]+)*"), key.key());
+            key.formerKey().ifPresent(former -> assertTrue(ConfigKey.byKey(former).isEmpty(), former));
         }
     }
 

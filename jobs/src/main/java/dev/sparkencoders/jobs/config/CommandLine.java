@@ -1,4 +1,4 @@
-package dev.sparkencoders.jobs;
+package dev.sparkencoders.jobs.config;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package dev.sparkencoders.jobs;
+package dev.sparkencoders.jobs.config;
 
 /** The job cannot start because of its configuration or input; the message is one sentence for the user. */
 public class JobConfigException extends RuntimeException {

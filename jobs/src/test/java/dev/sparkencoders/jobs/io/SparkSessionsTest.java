@@ -1,5 +1,8 @@
-package dev.sparkencoders.jobs;
+package dev.sparkencoders.jobs.io;
 
+import dev.sparkencoders.jobs.config.CommandLine;
+import dev.sparkencoders.jobs.config.JobConfig;
+import dev.sparkencoders.jobs.config.JobConfigException;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
