@@ -58,6 +58,8 @@ public final class RemoteModelCache {
     public static final String MAX_BYTES_ENV = "SPARK_ENCODERS_CACHE_MAX_BYTES";
     private static final long DEFAULT_MAX_BYTES = 20L << 30;
     private static final String COMPLETE = ".complete";
+    /** Staging folders older than this are leftovers of processes killed while copying. */
+    private static final java.time.Duration STALE_STAGING = java.time.Duration.ofHours(1);
 
     /** A local copy of a remote checkpoint and the SHA-256 of its content. */
     public record Copy(java.nio.file.Path dir, String sha256) {}
@@ -96,7 +98,12 @@ public final class RemoteModelCache {
             java.nio.file.Path staging = staging(root);
             try {
                 String sha = copy(uri, staging);
-                return new Copy(install(root, staging, sha), sha);
+                try (FileChannel channel = lockFile(root, sha);
+                     FileLock ignored = channel.lock()) {
+                    return new Copy(install(root, staging, sha), sha);
+                } catch (IOException e) {
+                    throw cannotLock(root, e);
+                }
             } finally {
                 deleteQuietly(staging);
             }
@@ -115,8 +122,7 @@ public final class RemoteModelCache {
                 touch(dir);
                 return dir;
             }
-            try (FileChannel channel = FileChannel.open(root.resolve(sha256 + ".lock"), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+            try (FileChannel channel = lockFile(root, sha256);
                  FileLock ignored = channel.lock()) {
                 if (isComplete(dir)) {
                     touch(dir);
@@ -135,10 +141,19 @@ public final class RemoteModelCache {
                     deleteQuietly(staging);
                 }
             } catch (IOException e) {
-                throw new CheckpointException("Cannot lock the model cache " + root + " on " + host() + ": "
-                        + e.getMessage() + " (set " + CacheDirectory.ENV + " to a writable local folder)", e);
+                throw cannotLock(root, e);
             }
         }
+    }
+
+    /** The file whose lock serialises the processes of this machine that install one hash. */
+    private static FileChannel lockFile(java.nio.file.Path root, String sha256) throws IOException {
+        return FileChannel.open(root.resolve(sha256 + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    }
+
+    private static CheckpointException cannotLock(java.nio.file.Path root, IOException e) {
+        return new CheckpointException("Cannot lock the model cache " + root + " on " + host() + ": "
+                + e.getMessage() + " (set " + CacheDirectory.ENV + " to a writable local folder)", e);
     }
 
     private static java.nio.file.Path root() {
@@ -198,7 +213,10 @@ public final class RemoteModelCache {
         return HexFormat.of().formatHex(content.digest());
     }
 
-    /** Renames a verified staging folder into place (or keeps the copy another process installed first). */
+    /**
+     * Renames a verified staging folder into place, or keeps the copy another process installed first; the caller
+     * holds the hash's file lock, so a complete copy is never replaced while another process may read it.
+     */
     private static java.nio.file.Path install(java.nio.file.Path root, java.nio.file.Path staging, String sha) {
         java.nio.file.Path dir = root.resolve(sha);
         try {
@@ -223,12 +241,23 @@ public final class RemoteModelCache {
         }
     }
 
-    /** Deletes the least recently used complete entries (never {@code keep}) while the cache is over budget. */
+    /**
+     * Deletes the least recently used complete entries (never {@code keep}) while the cache is over budget, and
+     * staging folders that killed copies left behind.
+     */
     private static void evict(java.nio.file.Path root, java.nio.file.Path keep) throws IOException {
         long budget = maxBytes();
         List<java.nio.file.Path> entries = new ArrayList<>();
+        Instant stale = Instant.now().minus(STALE_STAGING);
         try (Stream<java.nio.file.Path> list = Files.list(root)) {
-            list.filter(RemoteModelCache::isComplete).forEach(entries::add);
+            for (java.nio.file.Path entry : list.toList()) {
+                if (isComplete(entry)) {
+                    entries.add(entry);
+                } else if (entry.getFileName().toString().startsWith(".staging-")
+                        && Files.getLastModifiedTime(entry).toInstant().isBefore(stale)) {
+                    deleteQuietly(entry);   // left by a process killed while copying
+                }
+            }
         }
         long total = 0;
         for (java.nio.file.Path entry : entries) {

@@ -41,6 +41,9 @@ public final class Benchmark {
      */
     public static Results run(BenchSettings settings) {
         long start = System.nanoTime();
+        // ONNX Runtime has one environment per process, and DJL's engine insists on creating it (with its thread
+        // options); the peer and the roofline then share that environment through ONNX Runtime's own API.
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
         Results results = new Results(settings,
                 ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).toString(), Machine.describe());
         Benchmark bench = new Benchmark(settings, results);
