@@ -1,6 +1,7 @@
 package dev.sparkencoders.runtime;
 
 import dev.sparkencoders.model.CacheDirectory;
+import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -50,9 +51,9 @@ import java.util.stream.Stream;
 public final class RemoteModelCache {
 
     /** The files of a checkpoint directory that loading reads, relative to it; absent optional ones are skipped. */
-    static final List<String> FILES = List.of("config.json", "tokenizer.json", "model.safetensors", "modules.json",
-            "sentence_bert_config.json", "1_Pooling/config.json");
-    private static final List<String> REQUIRED = List.of("config.json", "tokenizer.json", "model.safetensors");
+    static final List<String> FILES = List.of(Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.WEIGHTS,
+            "modules.json", "sentence_bert_config.json", "1_Pooling/" + Checkpoint.CONFIG);
+    private static final List<String> REQUIRED = List.of(Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.WEIGHTS);
 
     public static final String MAX_BYTES_PROPERTY = "spark.encoders.cache.max-bytes";
     public static final String MAX_BYTES_ENV = "SPARK_ENCODERS_CACHE_MAX_BYTES";
