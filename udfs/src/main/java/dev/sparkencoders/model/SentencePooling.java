@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The sentence-embedding recipe a checkpoint declares through sentence-transformers files
@@ -26,13 +28,28 @@ public record SentencePooling(Pooling pooling, boolean normalize, Integer maxSeq
     public static final SentencePooling DEFAULT = new SentencePooling(Pooling.MEAN, false, null);
 
     /** The list of sentence-transformers modules. */
-    static final String MODULES = "modules.json";
+    public static final String MODULES = "modules.json";
     /** The folder of the pooling module, holding its {@code config.json}. */
     static final String POOLING_DIR = "1_Pooling";
     /** The folder of the normalisation module (empty). */
     static final String NORMALIZE_DIR = "2_Normalize";
     /** The sentence-transformers settings, with {@code max_seq_length}. */
-    static final String SBERT_CONFIG = "sentence_bert_config.json";
+    public static final String SBERT_CONFIG = "sentence_bert_config.json";
+
+    /**
+     * The module files {@link #read} reads besides {@value #MODULES} and {@value #SBERT_CONFIG}, relative to the
+     * checkpoint directory, as the given {@value #MODULES} names them (e.g. {@code 1_Pooling/config.json}).
+     */
+    public static List<String> moduleFiles(Path modules) {
+        List<String> files = new ArrayList<>();
+        for (JsonElement module : parse(modules).getAsJsonArray()) {
+            JsonObject m = module.getAsJsonObject();
+            if (m.get("type").getAsString().endsWith(".Pooling")) {
+                files.add(m.get("path").getAsString() + "/" + Checkpoint.CONFIG);
+            }
+        }
+        return files;
+    }
 
     /** Reads the sentence-transformers files of a checkpoint directory, or returns {@link #DEFAULT}. */
     public static SentencePooling read(Path dir) {

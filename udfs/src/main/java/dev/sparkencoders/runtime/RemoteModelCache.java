@@ -3,6 +3,7 @@ package dev.sparkencoders.runtime;
 import dev.sparkencoders.model.CacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.SentencePooling;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -50,9 +51,12 @@ import java.util.stream.Stream;
  */
 public final class RemoteModelCache {
 
-    /** The files of a checkpoint directory that loading reads, relative to it; absent optional ones are skipped. */
+    /**
+     * The files of a checkpoint directory that loading reads, relative to it; absent optional ones are skipped. The
+     * pooling module's file, in the folder {@value SentencePooling#MODULES} names, is copied as well.
+     */
     static final List<String> FILES = List.of(Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.WEIGHTS,
-            "modules.json", "sentence_bert_config.json", "1_Pooling/" + Checkpoint.CONFIG);
+            SentencePooling.MODULES, SentencePooling.SBERT_CONFIG);
     private static final List<String> REQUIRED = List.of(Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.WEIGHTS);
 
     public static final String MAX_BYTES_PROPERTY = "spark.encoders.cache.max-bytes";
@@ -186,7 +190,14 @@ public final class RemoteModelCache {
                 throw new CheckpointException("Cannot load model " + uri + ": it is not a directory (model.path must"
                         + " point to a HuggingFace checkpoint directory)");
             }
-            for (String name : FILES) {
+            List<String> names = new ArrayList<>(FILES);
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                java.nio.file.Path local = target.resolve(name).normalize();
+                if (!local.startsWith(target)) {
+                    throw new CheckpointException("Cannot load model " + uri + ": " + SentencePooling.MODULES
+                            + " names the file " + name + " outside the checkpoint (fix the module's path)");
+                }
                 Path file = new Path(dir, name);
                 if (!fs.exists(file)) {
                     if (REQUIRED.contains(name)) {
@@ -195,7 +206,6 @@ public final class RemoteModelCache {
                     }
                     continue;
                 }
-                java.nio.file.Path local = target.resolve(name);
                 Files.createDirectories(local.getParent());
                 MessageDigest digest = sha256();
                 try (InputStream in = new DigestInputStream(fs.open(file), digest);
@@ -203,8 +213,11 @@ public final class RemoteModelCache {
                     in.transferTo(out);
                 }
                 hashes.put(name, HexFormat.of().formatHex(digest.digest()));
+                if (name.equals(SentencePooling.MODULES)) {
+                    names.addAll(SentencePooling.moduleFiles(local));
+                }
             }
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new CheckpointException("Cannot copy the model to " + host() + ": " + uri + " cannot be read ("
                     + e.getMessage() + "; make model.path readable from the driver and every executor, with the"
                     + " file system's settings passed as spark.hadoop.* keys)", e);

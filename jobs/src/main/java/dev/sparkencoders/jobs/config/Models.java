@@ -16,17 +16,22 @@ public final class Models {
     private Models() {}
 
     public static ModelSpec spec(JobConfig config) {
-        String pooling = config.get(ConfigKey.MODEL_POOLING);
         String maxLength = config.get(ConfigKey.MODEL_MAX_LENGTH);
-        Engine engine = engine(config);
         try {
-            return ModelSpec.onDriver(config.get(ConfigKey.MODEL_PATH), pooling == null ? null : Pooling.parse(pooling),
+            return ModelSpec.onDriver(config.get(ConfigKey.MODEL_PATH), pooling(config),
                     config.bool(ConfigKey.MODEL_NORMALIZE),
-                    maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH), engine);
-        } catch (IllegalArgumentException e) {
-            throw new JobConfigException(e.getMessage() + " (model.pooling)", e);
+                    maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH), engine(config));
         } catch (CheckpointException e) {
             throw new JobConfigException(e.getMessage(), e);
+        }
+    }
+
+    private static Pooling pooling(JobConfig config) {
+        String pooling = config.get(ConfigKey.MODEL_POOLING);
+        try {
+            return pooling == null ? null : Pooling.parse(pooling);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage() + " (" + ConfigKey.MODEL_POOLING.key() + ")", e);
         }
     }
 

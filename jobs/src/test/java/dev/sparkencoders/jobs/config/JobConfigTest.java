@@ -152,7 +152,7 @@ class JobConfigTest {
     @Test
     void everyKeyIsSectionDotName() {
         for (ConfigKey key : ConfigKey.values()) {
-            assertTrue(key.key().matches("[a-z]+(-[a-z]+)*\\.[a-z]+(-[a-z]+)*"), key.key());
+            assertTrue(key.key().matches("[a-z]+(-[a-z]+)*\\.[a-z0-9]+(-[a-z0-9]+)*"), key.key());
             key.formerKey().ifPresent(former -> assertTrue(ConfigKey.byKey(former).isEmpty(), former));
         }
     }
