@@ -1,6 +1,5 @@
 package dev.sparkencoders.jobs;
 
-import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.jobs.config.ConfigKey;
 import dev.sparkencoders.jobs.config.Job;
 import dev.sparkencoders.jobs.config.JobConfig;
@@ -28,7 +27,6 @@ import dev.sparkencoders.spark.PairMode;
 import dev.sparkencoders.spark.PairsTask;
 import dev.sparkencoders.spark.ReplacedTokensTask;
 import dev.sparkencoders.spark.TaskCounters;
-import dev.sparkencoders.spark.TaskPartitionFunction;
 import dev.sparkencoders.spark.TaskSettings;
 import dev.sparkencoders.spark.TextTask;
 import dev.sparkencoders.text.AggregationStrategy;
@@ -41,13 +39,14 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
-import static org.apache.spark.sql.functions.col;
 
 /**
  * The pipeline every text job shares: read the input, check columns, output and model on the driver, run the
  * job's {@link TextTask} over the partitions, write the input columns plus the task's columns plus {@code error},
- * then write the run report from counts read back from the output.
+ * then write the run report from the counts of the tasks that wrote it.
  *
  * <pre>
  * ./spark-encoders classify --set model.path=/models/sentiment --set input.path=reviews.parquet --set input.format=parquet --set output.path=out/
@@ -192,18 +191,31 @@ final class TaskJob implements Job {
     }
 
     /**
-     * Loads the model before Spark starts, so that a bad model is refused with one sentence before the job asks a
-     * cluster for executors, then runs the job.
+     * Loads the model on a second thread while Spark starts (each takes seconds), then runs the job. A bad model
+     * stops the session and fails the job with the model's one sentence before any task runs.
      */
     @Override
     public void run(JobConfig config) {
         long start = System.nanoTime();
-        ValidatedModel model = ValidatedModel.load(factory.spec(config), config);
+        ModelSpec spec = factory.spec(config);
+        CompletableFuture<ValidatedModel> loading = CompletableFuture.supplyAsync(() -> ValidatedModel.load(spec, config),
+                runnable -> new Thread(runnable, "spark-encoders-model-load").start());
         SparkSession spark = SparkSessions.create(name, config);
         try {
-            run(spark, config, model, start);
+            run(spark, config, loaded(loading), start);
         } finally {
             spark.stop();
+        }
+    }
+
+    private static ValidatedModel loaded(CompletableFuture<ValidatedModel> loading) {
+        try {
+            return loading.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
         }
     }
 
@@ -246,11 +258,10 @@ final class TaskJob implements Job {
             output.write(results);
         }
 
-        Dataset<Row> written = output.readBack(spark, results.schema());
+        // Counted by the tasks of the stage that wrote the output: a task adds its counts once, when it succeeds.
+        long rows = counters.rows().value();
         RunReport report = RunReport.builder(name)
-                .rows(input.count(), written.count(),
-                        written.filter(col(TaskPartitionFunction.ERROR_COL).isNotNull()).count(),
-                        counters.rowsTruncated().value())
+                .rows(rows, rows, counters.rowsFailed().value(), counters.rowsTruncated().value())
                 .tokens(counters.tokens().value())
                 .modelLoads(driverLoads + counters.modelLoads().value())
                 .cluster(spark.sparkContext().master(), executors(spark))

@@ -98,6 +98,7 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
         List<Row> out = new ArrayList<>(rows.size());
         long tokens = 0;
         long truncated = 0;
+        long failed = 0;
         for (int i = 0; i < rows.size(); i++) {
             RowResult<Object[]> result = results.get(i);
             if (!result.ok() && settings.errors() == ErrorMode.FAIL) {
@@ -106,9 +107,11 @@ public final class TaskPartitionFunction implements MapPartitionsFunction<Row, R
             }
             tokens += result.tokens();
             truncated += result.truncated() ? 1 : 0;
+            failed += result.ok() ? 0 : 1;
             out.add(append(rows.get(i), result.ok() ? result.value() : new Object[resultColumns], result.error()));
         }
         counters.rows().add(rows.size());
+        counters.rowsFailed().add(failed);
         counters.tokens().add(tokens);
         counters.rowsTruncated().add(truncated);
         return out.iterator();

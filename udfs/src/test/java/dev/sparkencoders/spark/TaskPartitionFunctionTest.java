@@ -32,7 +32,7 @@ class TaskPartitionFunctionTest {
     private static final EmbedTask EMBED = new EmbedTask(1, EmbedTask.VectorType.ARRAY, LongTextPolicy.DEFAULT);
 
     static TaskCounters counters() {
-        return new TaskCounters(new LongAccumulator(), new LongAccumulator(), new LongAccumulator(),
+        return new TaskCounters(new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new LongAccumulator(),
                 new LongAccumulator());
     }
 

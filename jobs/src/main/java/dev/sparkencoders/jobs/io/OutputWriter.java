@@ -10,7 +10,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 /**
@@ -125,6 +123,10 @@ public final class OutputWriter {
             delete(fs, root);
         }
         var writer = rows.write().mode(mode).format(format);
+        if (format.equals("parquet")
+                && rows.sparkSession().sparkContext().hadoopConfiguration().get(VectorColumnEncoding.DICTIONARY) == null) {
+            writer = writer.options(VectorColumnEncoding.writerOptions(rows.schema()));
+        }
         if (partitionColumn != null) {
             writer = writer.partitionBy(partitionColumn);
         }
@@ -150,17 +152,6 @@ public final class OutputWriter {
             throw new IllegalStateException("Cannot delete " + target + ", left by a run that did not finish: "
                     + e.getMessage() + " (delete it yourself and rerun)", e);
         }
-    }
-
-    /**
-     * Reads this run's output back with the schema it was written with (JSON leaves out null fields, so inference
-     * could miss a column), for counts that reflect what is really on disk. A partitioned run reads its own
-     * partition only.
-     */
-    public Dataset<Row> readBack(SparkSession spark, StructType schema) {
-        Dataset<Row> all = spark.read().schema(schema).format(format).load(path);
-        return partitionColumn != null && partitionValue != null
-                ? all.filter(col(partitionColumn).equalTo(lit(partitionValue))) : all;
     }
 
     public void writeReport(SparkSession spark, String json) {

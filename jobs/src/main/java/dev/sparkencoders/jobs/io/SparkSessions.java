@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  *       for the thread that starts the engine and for threads once they run an op that goes through
  *       {@code at::parallel_for} (a matmul alone does not); {@code OMP_NUM_THREADS} sets it for every
  *       thread, so the executors get both;</li>
+ *   <li>for local masters ({@code local[...]}, {@code local-cluster[...]}): no web UI (its server takes about a
+ *       second to start and a batch job on one machine reports its progress in the log; {@code spark.ui.enabled=true}
+ *       turns it back on);</li>
  *   <li>for {@code local-cluster[...]} masters: the driver's class path as the executors' class path, and
  *       {@code SPARK_SCALA_VERSION}, which Spark's executor launcher needs when SPARK_HOME is not a Spark
  *       distribution.</li>
@@ -81,6 +84,9 @@ public final class SparkSessions {
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
 
         String master = conf.get("spark.master", "");
+        if (master.startsWith("local")) {
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
         if (master.startsWith("local-cluster")) {
             checkSparkHome(master, env);
             conf.setIfMissing("spark.executor.extraClassPath", absolute(System.getProperty("java.class.path")));
