@@ -4,7 +4,6 @@ import dev.sparkencoders.jobs.config.ConfigKey;
 import dev.sparkencoders.jobs.config.Job;
 import dev.sparkencoders.jobs.config.JobConfig;
 import dev.sparkencoders.jobs.config.JobConfigException;
-import dev.sparkencoders.jobs.Main;
 import dev.sparkencoders.text.TokenBudget;
 
 import java.net.URISyntaxException;
@@ -65,9 +64,8 @@ public final class BenchJob implements Job {
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
-        Launcher launcher = null;
         if (parts.contains(Part.SPARK) || parts.contains(Part.MEMORY)) {
-            launcher = launcher(root);
+            checkBuilt(root);
         }
         BenchSettings settings = new BenchSettings(root, stsb, bert, config.positiveInt(ConfigKey.BENCH_RUNS), parts,
                 output, config.nonNegativeInt(ConfigKey.BENCH_SENTENCES),
@@ -78,24 +76,19 @@ public final class BenchJob implements Job {
                 new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
                         config.positiveInt(ConfigKey.BATCH_MAX_ROWS)),
                 config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS),
-                launcher == null ? null : launcher.jar(), launcher == null ? null : launcher.dir(),
                 command(config), config.masked());
         Benchmark.run(settings);
     }
 
-    private record Launcher(Path jar, Path dir) {}
-
-    /** The thin jar and the launcher's class path and JVM options, which the child embed processes run with. */
-    private static Launcher launcher(Path root) {
+    /** The child embed processes run {@code ./spark-encoders} without building: the project must be built. */
+    private static void checkBuilt(Path root) {
         Path jar = root.resolve("jobs/target/spark-encoders-jobs.jar");
-        Path dir = root.resolve("jobs/target/launcher");
-        if (!Files.isRegularFile(jar) || !Files.isRegularFile(dir.resolve("classpath.txt"))
-                || !Files.isRegularFile(dir.resolve("jvm-options.txt"))) {
-            throw new JobConfigException("Cannot run the bench parts spark and memory: " + jar + " or "
-                    + dir.resolve("classpath.txt") + " is missing (build with mvn -B package -DskipTests, or leave"
-                    + " spark and memory out of " + ConfigKey.BENCH_PARTS.key() + ")");
+        Path classPath = root.resolve("jobs/target/launcher/classpath.txt");
+        if (!Files.isRegularFile(jar) || !Files.isRegularFile(classPath)) {
+            throw new JobConfigException("Cannot run the bench parts spark and memory: " + jar + " or " + classPath
+                    + " is missing (build with mvn -B package -DskipTests, or leave spark and memory out of "
+                    + ConfigKey.BENCH_PARTS.key() + ")");
         }
-        return new Launcher(jar, dir);
     }
 
     static Set<Part> parts(String value) {
@@ -139,10 +132,10 @@ public final class BenchJob implements Job {
 
     /** The command line that started this run, as typed at the launcher when it can be recovered. */
     private static String command(JobConfig config) {
-        String javaCommand = System.getProperty("sun.java.command", "");
-        String main = Main.class.getName() + " ";
-        if (javaCommand.startsWith(main)) {
-            return LAUNCHER + " " + javaCommand.substring(main.length());
+        // The JVM's main class, then the arguments the launcher passed on: "bench --config ...".
+        String[] javaCommand = System.getProperty("sun.java.command", "").split(" ", 2);
+        if (javaCommand.length == 2 && javaCommand[1].startsWith("bench")) {
+            return LAUNCHER + " " + javaCommand[1];
         }
         StringBuilder sb = new StringBuilder(LAUNCHER + " bench");
         for (Map.Entry<String, String> e : config.masked().entrySet()) {

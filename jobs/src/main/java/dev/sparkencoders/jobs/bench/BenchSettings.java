@@ -29,8 +29,6 @@ import java.util.Set;
  * @param ortDocBatches  documents per call of the ONNX Runtime peer on the 512-token documents
  * @param budget         the engine's token budget ({@code batch.max-tokens}, {@code batch.max-rows})
  * @param chunkRows      rows sorted and batched at a time ({@code batch.chunk-rows}), as in Spark tasks
- * @param jobsJar        the thin jobs jar the child embed processes run (null without spark and memory)
- * @param launcherDir    jobs/target/launcher with classpath.txt and jvm-options.txt (null without spark and memory)
  * @param command        the command that started the run
  * @param config         the resolved configuration, secrets masked
  */
@@ -38,7 +36,7 @@ public record BenchSettings(Path projectRoot, Path stsbPath, Path bertPath, int 
                             int sentences, int bertSentences, int docs, List<Integer> threads, int parallelTasks,
                             int naiveBatch, int sparkRows, List<Integer> memoryRows, List<BenchEngine> engines,
                             List<Integer> ortBatches, List<Integer> ortDocBatches, TokenBudget budget, int chunkRows,
-                            Path jobsJar, Path launcherDir, String command, Map<String, String> config) {
+                            String command, Map<String, String> config) {
 
     public boolean has(Part part) {
         return parts.contains(part);

@@ -2,6 +2,7 @@ package dev.sparkencoders.jobs.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.sparkencoders.model.CacheDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,14 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipFile;
 
 /**
- * The full Spark job as a user runs it: a child process with the launcher's own java command (the thin jar,
- * {@code jobs/target/launcher/classpath.txt} and {@code jvm-options.txt}, the launcher's heap and logging
- * settings) running {@code embed} over a text file to Parquet on {@code local[*]}. Wall time runs from process start
- * to exit, JVM and Spark start-up included. The child's peak RSS (VmHWM) comes from {@link MeasuredMain}, which
- * prints it as the child's last act, with {@code /proc/<pid>/status} polling as a fallback.
+ * The full Spark job as a user runs it: {@code ./spark-encoders embed} over a text file to Parquet on
+ * {@code local[*]}, in a child process (with {@code SPARK_ENCODERS_NO_BUILD}, so it never builds). Wall time runs
+ * from process start to exit, JVM and Spark start-up included. The launcher {@code exec}s java, so the child's peak
+ * RSS is the VmHWM of its {@code /proc/<pid>/status}, polled every 100 ms until it exits.
  */
 final class SparkBench {
 
@@ -32,38 +31,12 @@ final class SparkBench {
     SparkBench(BenchSettings settings, Path work) {
         this.settings = settings;
         this.work = work;
-        try (ZipFile jar = new ZipFile(settings.jobsJar().toFile())) {
-            String entry = MeasuredMain.class.getName().replace('.', '/') + ".class";
-            if (jar.getEntry(entry) == null) {
-                throw new IllegalStateException("Cannot run the Spark bench: " + settings.jobsJar() + " predates the"
-                        + " bench (rebuild it with mvn -B package -DskipTests, or run through ./spark-encoders)");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + settings.jobsJar() + ": " + e.getMessage(), e);
-        }
     }
 
-    /** The java command the launcher runs, with the bench's wrapper as main class. */
+    /** The launcher command. */
     List<String> command(List<String> jobArgs) {
-        Path dir = settings.launcherDir();
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String heap = System.getenv("SPARK_ENCODERS_DRIVER_MEMORY");
-        cmd.add("-Xmx" + (heap == null || heap.isBlank() ? "4g" : heap));
-        for (String option : read(dir.resolve("jvm-options.txt")).trim().split("\\s+")) {
-            if (!option.isEmpty()) {
-                cmd.add(option);
-            }
-        }
-        cmd.add("-Dai.djl.offline=true");
-        cmd.add("-Dlog4j2.configurationFile=" + settings.projectRoot().resolve("conf/log4j2.properties"));
-        String cacheDir = System.getProperty("spark.encoders.cache.dir");
-        if (cacheDir != null) {
-            cmd.add("-Dspark.encoders.cache.dir=" + cacheDir);
-        }
-        cmd.add("-cp");
-        cmd.add(settings.jobsJar() + java.io.File.pathSeparator + read(dir.resolve("classpath.txt")).trim());
-        cmd.add(MeasuredMain.class.getName());
+        cmd.add(settings.projectRoot().resolve("spark-encoders").toString());
         cmd.addAll(jobArgs);
         return cmd;
     }
@@ -93,8 +66,11 @@ final class SparkBench {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
-        env.putIfAbsent("SPARK_LOCAL_IP", "127.0.0.1");
-        env.putIfAbsent("DJL_OFFLINE", "true");
+        env.put("SPARK_ENCODERS_NO_BUILD", "1");
+        String cacheDir = System.getProperty(CacheDirectory.PROPERTY);
+        if (cacheDir != null) {
+            env.put(CacheDirectory.ENV, cacheDir);
+        }
         long start = System.nanoTime();
         Process process;
         try {
@@ -120,11 +96,6 @@ final class SparkBench {
                     + " (log " + log + "): " + tail(out, 15));
         }
         long peak = polled;
-        for (String line : out.split("\n")) {
-            if (line.startsWith(MeasuredMain.MARKER)) {
-                peak = Long.parseLong(line.substring(MeasuredMain.MARKER.length()).trim());
-            }
-        }
         JsonObject report = JsonParser.parseString(read(output.resolve("_run_report.json"))).getAsJsonObject();
         long rowsOut = report.get("rows_out").getAsLong();
         long failed = report.get("rows_failed").getAsLong();
@@ -138,8 +109,7 @@ final class SparkBench {
     /** The command of one child run, for the report. */
     String describe(Path input, int rows, BenchEngine engine) {
         List<String> cmd = command(embedArgs(input, work.resolve("out-" + rows), engine));
-        return String.join(" ", cmd.subList(0, 2)) + " <jvm-options.txt> ... -cp <jobs jar>:<classpath.txt> "
-                + String.join(" ", cmd.subList(cmd.indexOf(MeasuredMain.class.getName()), cmd.size()));
+        return "./spark-encoders " + String.join(" ", cmd.subList(1, cmd.size()));
     }
 
     private static String tail(String text, int lines) {

@@ -287,6 +287,6 @@ class BenchPiecesTest {
     private static BenchSettings settings(int sparkRows) {
         return new BenchSettings(Path.of("."), Path.of("sts-dev.csv"), null, 1, Set.of(Part.ENGINE), Path.of("B.md"),
                 0, 0, 16, List.of(1, 2), 2, 32, sparkRows, List.of(10_000, 100_000), List.of(BenchEngine.PYTORCH),
-                List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, null, null, "bench", Map.of());
+                List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
     }
 }
