@@ -7,6 +7,7 @@ import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.jobs.config.Models;
 import dev.sparkencoders.jobs.config.TaskConfig;
 import dev.sparkencoders.jobs.head.SavedHead;
+import dev.sparkencoders.jobs.io.ExecutorMemoryCheck;
 import dev.sparkencoders.jobs.io.InputFormat;
 import dev.sparkencoders.jobs.io.InputReader;
 import dev.sparkencoders.jobs.io.InputSpread;
@@ -224,6 +225,8 @@ final class TaskJob implements Job {
         EncoderModel model = validated.model();
         // In local mode the driver is the executor: the model it loaded to validate is the one the tasks use.
         long driverLoads = spark.sparkContext().isLocal() ? validated.loads() : 0;
+        ExecutorMemoryCheck.shortfall(spark.sparkContext().getConf(), model.checkpoint().weightsFile().toFile().length())
+                .ifPresent(LOG::warn);
         splitInputForInference(spark, config);
         InputSpread spread = InputSpread.of(spark, InputReader.read(spark, config), SPLITS_PER_CORE);
         if (spread.partitions() != spread.inputPartitions()) {
