@@ -18,12 +18,13 @@ import java.util.Set;
 /**
  * {@code bench}: measures the bare engine on each of our engines, a naive batching baseline, two peers (langchain4j
  * as shipped and ONNX Runtime at its best), the full Spark embed job, the matmul ceiling (the best GEMM of every
- * engine on the class path) and peak memory in one run, and (re)writes {@code BENCHMARKS.md} and
- * {@code bench.json}. The measurement itself is in {@link Benchmark}.
+ * engine on the class path), peak memory and the embed job's start-up against a plain ONNX Runtime program in one
+ * run, and (re)writes {@code BENCHMARKS.md} and {@code bench.json}. The measurement itself is in {@link Benchmark}.
  *
  * <pre>
  * ./spark-encoders bench --set bench.bert-path=models/bert-base-uncased
  * ./spark-encoders bench --set bench.parts=engine,naive,roofline --set bench.runs=1 --set bench.sentences=200
+ * ./spark-encoders bench --set bench.parts=startup --set bench.runs=3
  * </pre>
  */
 public final class BenchJob implements Job {
@@ -64,7 +65,7 @@ public final class BenchJob implements Job {
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
-        if (parts.contains(Part.SPARK) || parts.contains(Part.MEMORY)) {
+        if (parts.contains(Part.SPARK) || parts.contains(Part.MEMORY) || parts.contains(Part.STARTUP)) {
             checkBuilt(root);
         }
         BenchSettings settings = new BenchSettings(root, stsb, bert, config.positiveInt(ConfigKey.BENCH_RUNS), parts,
@@ -80,14 +81,17 @@ public final class BenchJob implements Job {
         Benchmark.run(settings);
     }
 
-    /** The child embed processes run {@code ./spark-encoders} without building: the project must be built. */
+    /**
+     * The child embed processes run {@code ./spark-encoders} without building, and the plain ONNX Runtime program the
+     * launcher's class path: the project must be built.
+     */
     private static void checkBuilt(Path root) {
         Path jar = root.resolve("jobs/target/spark-encoders-jobs.jar");
         Path classPath = root.resolve("jobs/target/launcher/classpath.txt");
         if (!Files.isRegularFile(jar) || !Files.isRegularFile(classPath)) {
-            throw new JobConfigException("Cannot run the bench parts spark and memory: " + jar + " or " + classPath
-                    + " is missing (build with mvn -B package -DskipTests, or leave spark and memory out of "
-                    + ConfigKey.BENCH_PARTS.key() + ")");
+            throw new JobConfigException("Cannot run the bench parts spark, memory and startup: " + jar + " or "
+                    + classPath + " is missing (build with mvn -B package -DskipTests, or leave spark, memory and"
+                    + " startup out of " + ConfigKey.BENCH_PARTS.key() + ")");
         }
     }
 

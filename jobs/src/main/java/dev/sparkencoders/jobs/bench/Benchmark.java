@@ -22,8 +22,9 @@ import static dev.sparkencoders.jobs.bench.Labels.TOK;
 
 /**
  * The bench run: ceiling, bare engine and naive baseline, peers (langchain4j and ONNX Runtime at its best), Spark
- * job and memory check, in that order (each part in its own class, each figure the median of {@code bench.runs}
- * runs after one warm-up); then the targets of issue 14 ({@link TargetJudge}) and the report ({@link Report}).
+ * job and memory check, start-up against a plain ONNX Runtime program, in that order (each part in its own class,
+ * each figure the median of {@code bench.runs} runs after one warm-up); then the targets of issue 14
+ * ({@link TargetJudge}) and the report ({@link Report}).
  */
 public final class Benchmark {
 
@@ -114,6 +115,9 @@ public final class Benchmark {
         }
         if (s.has(Part.SPARK) || s.has(Part.MEMORY)) {
             attempt("spark/memory", () -> new SparkPart(ctx).run(sentences));
+        }
+        if (s.has(Part.STARTUP)) {
+            attempt("startup", () -> new StartupPart(ctx).run(sentences, minilm.config().hiddenSize()));
         }
         tokenizationSummary();
         r.targets.addAll(new TargetJudge(r, ctx.cores).judge(s.engines()));

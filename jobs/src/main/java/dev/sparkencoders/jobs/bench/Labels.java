@@ -30,6 +30,7 @@ final class Labels {
     static final String SPARK = "spark";
     static final String ROOFLINE = "roofline";
     static final String MEMORY = "memory";
+    static final String STARTUP = "startup";
 
     private Labels() {}
 }

@@ -17,7 +17,9 @@ public enum Part {
     /** The matmul ceiling: the best GEMM of PyTorch and ONNX Runtime (fp32; bf16 where the CPU has it). */
     ROOFLINE,
     /** Peak RSS of embed child processes over two row counts. */
-    MEMORY;
+    MEMORY,
+    /** The embed job on a one-line file vs a plain ONNX Runtime program, launcher to exit. */
+    STARTUP;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -37,7 +37,7 @@ final class PeerBench implements AutoCloseable {
 
     static final String MODEL_CLASS = "dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel";
     static final String ONNX = "all-minilm-l6-v2.onnx";
-    private static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
+    static final String TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
 
     private final EmbeddingModel model;
     private final OrtSession session;

@@ -126,7 +126,8 @@ final class SparkPart {
         }
     }
 
-    private static void delete(Path dir) {
+    /** Deletes {@code dir} and everything in it; a file that will not go is logged, not fatal. */
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

