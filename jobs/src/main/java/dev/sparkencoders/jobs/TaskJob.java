@@ -43,7 +43,6 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-
 /**
  * The pipeline every text job shares: read the input, check columns, output and model on the driver, run the
  * job's {@link TextTask} over the partitions, write the input columns plus the task's columns plus {@code error},
@@ -200,7 +199,11 @@ final class TaskJob implements Job {
         long start = System.nanoTime();
         ModelSpec spec = factory.spec(config);
         CompletableFuture<ValidatedModel> loading = CompletableFuture.supplyAsync(() -> ValidatedModel.load(spec, config),
-                runnable -> new Thread(runnable, "spark-encoders-model-load").start());
+                runnable -> {
+                    Thread thread = new Thread(runnable, "spark-encoders-model-load");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
         SparkSession spark = SparkSessions.create(name, config);
         try {
             run(spark, config, loaded(loading), start);

@@ -37,8 +37,9 @@ public record SentencePooling(Pooling pooling, boolean normalize, Integer maxSeq
     public static final String SBERT_CONFIG = "sentence_bert_config.json";
 
     /**
-     * The module files {@link #read} reads besides {@value #MODULES} and {@value #SBERT_CONFIG}, relative to the
-     * checkpoint directory, as the given {@value #MODULES} names them (e.g. {@code 1_Pooling/config.json}).
+     * The pooling module's configuration files, relative to the checkpoint directory, as the given {@value #MODULES}
+     * names them (e.g. {@code 1_Pooling/config.json}): the files {@link #read} reads besides {@value #MODULES} and
+     * {@value #SBERT_CONFIG}.
      */
     public static List<String> moduleFiles(Path modules) {
         List<String> files = new ArrayList<>();
@@ -59,15 +60,14 @@ public record SentencePooling(Pooling pooling, boolean normalize, Integer maxSeq
         Path modules = dir.resolve(MODULES);
         if (Files.isRegularFile(modules)) {
             for (JsonElement module : parse(modules).getAsJsonArray()) {
-                String type = module.getAsJsonObject().get("type").getAsString();
-                if (type.endsWith(".Normalize")) {
+                if (module.getAsJsonObject().get("type").getAsString().endsWith(".Normalize")) {
                     normalize = true;
                 }
-                if (type.endsWith(".Pooling")) {
-                    Path config = dir.resolve(module.getAsJsonObject().get("path").getAsString()).resolve(Checkpoint.CONFIG);
-                    if (Files.isRegularFile(config)) {
-                        pooling = poolingOf(parse(config).getAsJsonObject(), config);
-                    }
+            }
+            for (String file : moduleFiles(modules)) {
+                Path config = dir.resolve(file);
+                if (Files.isRegularFile(config)) {
+                    pooling = poolingOf(parse(config).getAsJsonObject(), config);
                 }
             }
         }

@@ -43,7 +43,13 @@ public final class EncoderModel implements AutoCloseable {
         this.normalize = normalize;
     }
 
+    /** Loads {@code spec} with ONNX Runtime's per-call threads from {@link ThreadSettings#intraOpThreads()}. */
     public static EncoderModel load(ModelSpec spec) {
+        return load(spec, ThreadSettings.intraOpThreads());
+    }
+
+    /** Loads {@code spec}; {@code intraOpThreads} is what one ONNX Runtime call may use (PyTorch sets its own per task). */
+    public static EncoderModel load(ModelSpec spec, int intraOpThreads) {
         Path dir = spec.localDirectory();
         Checkpoint checkpoint = Checkpoint.open(dir);
         // RoBERTa numbers positions from padding_idx + 1, so it has that many fewer usable positions.
@@ -57,7 +63,7 @@ public final class EncoderModel implements AutoCloseable {
         }
         Pooling pooling = spec.pooling() != null ? spec.pooling() : checkpoint.pooling().pooling();
         boolean normalize = spec.normalize() != null ? spec.normalize() : checkpoint.pooling().normalize();
-        Encoder encoder = Encoders.load(checkpoint, spec.engineOrAuto(), ThreadSettings.intraOpThreads());
+        Encoder encoder = Encoders.load(checkpoint, spec.engineOrAuto(), intraOpThreads);
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.load(checkpoint.tokenizerFile(), maxLength);

@@ -23,7 +23,7 @@ import java.util.concurrent.Future;
  * ({@link Batching#SORTED}: chunks of {@code batch.chunk-rows} rows, sorted by length and cut by the token budget,
  * through {@link BatchRunner}) or as DJL's Spark extension does ({@link Batching#NAIVE}: fixed-count batches in
  * arrival order, each padded to its longest row). On PyTorch every task sets its own intra-op thread count first;
- * another engine runs with the threads its model was loaded with.
+ * ONNX Runtime runs with the threads its session was opened with (the part loads it once per layout thread count).
  * The matmul FLOPs of the batches actually run are counted from their padded shapes.
  */
 final class EngineBench {

@@ -57,31 +57,43 @@ final class EnginePart {
                     + " length order pad the same (not at all).");
         }
         for (BenchEngine e : s.engines()) {
-            if (e != BenchEngine.PYTORCH && engine != null) {
-                engine.notes.add("On " + e.id() + " the layouts' thread counts are the engine's own (the bench"
-                        + " sets PyTorch's intra-op threads only).");
-            }
             for (BenchModel m : models) {
                 MemoryProbe.resetPeak();
-                Benchmark.log("loading " + m.name() + " on " + e.id());
-                try (EncoderModel model = EncoderModel.load(m.spec(e))) {
-                    EngineBench bench = new EngineBench(e, model, s.budget(), s.chunkRows(), s.naiveBatch());
-                    Map<String, List<String>> inputs = new LinkedHashMap<>();
-                    inputs.put(SHORT, m.shortTexts());
-                    if (!docs.isEmpty()) {
-                        inputs.put(DOCS, docs);
-                    }
-                    for (var input : inputs.entrySet()) {
-                        for (Layout layout : ctx.layouts) {
-                            List<String> keys = List.of(m.name(), input.getKey(), layout.label(), e.id());
-                            measure(bench, engine, naive, keys, input.getValue(), layout,
-                                    input.getKey().equals(SHORT));
+                for (int threads : modelThreads(e)) {
+                    Benchmark.log("loading " + m.name() + " on " + e.id()
+                            + (threads > 0 ? " with " + threads + " intra-op threads" : ""));
+                    try (EncoderModel model = threads > 0 ? EncoderModel.load(m.spec(e), threads)
+                            : EncoderModel.load(m.spec(e))) {
+                        EngineBench bench = new EngineBench(e, model, s.budget(), s.chunkRows(), s.naiveBatch());
+                        Map<String, List<String>> inputs = new LinkedHashMap<>();
+                        inputs.put(SHORT, m.shortTexts());
+                        if (!docs.isEmpty()) {
+                            inputs.put(DOCS, docs);
+                        }
+                        for (var input : inputs.entrySet()) {
+                            for (Layout layout : ctx.layouts) {
+                                if (threads > 0 && layout.threads() != threads) {
+                                    continue;
+                                }
+                                List<String> keys = List.of(m.name(), input.getKey(), layout.label(), e.id());
+                                measure(bench, engine, naive, keys, input.getValue(), layout,
+                                        input.getKey().equals(SHORT));
+                            }
                         }
                     }
                 }
                 ctx.notePeak("engine " + e.id() + ", " + m.name() + " loaded");
             }
         }
+    }
+
+    /**
+     * The intra-op thread counts to load the model with: PyTorch sets its threads per calling task, so one load
+     * (0) serves every layout; ONNX Runtime fixes them per session, so one load per thread count of the layouts.
+     */
+    private List<Integer> modelThreads(BenchEngine e) {
+        return e == BenchEngine.PYTORCH ? List.of(0)
+                : ctx.layouts.stream().map(Layout::threads).distinct().toList();
     }
 
     private void measure(EngineBench bench, Table engine, Table naive, List<String> keys, List<String> texts,

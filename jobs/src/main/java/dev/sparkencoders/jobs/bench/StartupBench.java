@@ -17,12 +17,14 @@ import java.util.Map;
  * The two child processes of the start-up part, each timed from process start to exit: the embed job on a one-line
  * text file ({@code ./spark-encoders embed} on ONNX Runtime, with {@code SPARK_ENCODERS_NO_BUILD}, so it never
  * builds), and {@link PlainOrtEmbed} on the same sentence, started with the bench's own java and the launcher's
- * class path. A child that exits nonzero, or whose output shows it did not embed the sentence, fails the part.
+ * class path, and {@link PlainSparkWrite}, the floor of any Spark job, with the launcher's JVM options too. A child
+ * that exits nonzero, or whose output shows it did not embed the sentence, fails the part.
  *
  * <pre>
  * StartupBench children = new StartupBench(settings, work, onnx, tokenizerJson, sentence, 384);
  * double embedSeconds = children.embed(oneLineFile);
  * double plainSeconds = children.plain();
+ * double sparkSeconds = children.spark();
  * </pre>
  */
 final class StartupBench {
@@ -59,11 +61,28 @@ final class StartupBench {
 
     /** {@code java -cp <jobs jar>:<launcher class path> PlainOrtEmbed <onnx> <tokenizer> <sentence>}. */
     List<String> plainCommand() {
+        return List.of(java(), "-Dai.djl.offline=true", "-cp", classPath(), PlainOrtEmbed.class.getName(),
+                onnx.toString(), tokenizerJson.toString(), sentence);
+    }
+
+    /** {@code java <launcher JVM options> -cp <jobs jar>:<launcher class path> PlainSparkWrite <folder> <sentence>}. */
+    List<String> sparkCommand() {
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(List.of(read(settings.projectRoot().resolve("jobs/target/launcher/jvm-options.txt")).trim()
+                .split("\\s+")));
+        cmd.addAll(List.of("-cp", classPath(), PlainSparkWrite.class.getName(), work.resolve("spark-out").toString(),
+                sentence));
+        return cmd;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private String classPath() {
         Path root = settings.projectRoot();
-        String classPath = root.resolve("jobs/target/spark-encoders-jobs.jar") + ":"
+        return root.resolve("jobs/target/spark-encoders-jobs.jar") + ":"
                 + read(root.resolve("jobs/target/launcher/classpath.txt")).trim();
-        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dai.djl.offline=true",
-                "-cp", classPath, PlainOrtEmbed.class.getName(), onnx.toString(), tokenizerJson.toString(), sentence);
     }
 
     /** Runs the embed job over {@code input} and returns its wall seconds; checks its one row came out. */
@@ -91,13 +110,26 @@ final class StartupBench {
         return wall;
     }
 
+    /** Runs the plain Spark program and returns its wall seconds; checks it wrote its row. */
+    double spark() {
+        Path log = work.resolve("startup-" + ++runCount + "-spark.log");
+        double wall = time("the plain Spark program", sparkCommand(), log);
+        if (!read(log).contains("rows written 1") || !Files.exists(work.resolve("spark-out/_SUCCESS"))) {
+            throw new IllegalStateException("Cannot bench start-up: the plain Spark program wrote no row (see its log "
+                    + log + ")");
+        }
+        return wall;
+    }
+
     /** The commands of one run of each, for the report. */
     String describe(Path input) {
         List<String> embed = embedCommand(input);
         List<String> plain = plainCommand();
-        return "`./spark-encoders " + String.join(" ", embed.subList(1, embed.size())) + "` and `java"
+        return "`./spark-encoders " + String.join(" ", embed.subList(1, embed.size())) + "`, `java"
                 + " -Dai.djl.offline=true -cp jobs/target/spark-encoders-jobs.jar:<jobs/target/launcher/classpath.txt> "
-                + String.join(" ", plain.subList(4, plain.size() - 1)) + " \"" + sentence + "\"`";
+                + String.join(" ", plain.subList(4, plain.size() - 1)) + " \"" + sentence + "\"` and `java"
+                + " $(cat jobs/target/launcher/jvm-options.txt) -cp <as before> " + PlainSparkWrite.class.getName()
+                + " <folder> \"" + sentence + "\"`";
     }
 
     private Path output() {

@@ -17,7 +17,7 @@ import java.util.Map;
  * sentence) on ONNX Runtime; the plain program starts a JVM, loads all-MiniLM-L6-v2 from langchain4j's ONNX file and
  * tokenizer, embeds the same sentence and exits. Both files are copied out of the langchain4j jar into the work
  * folder before any timing, so the timed children only read local files. One warm-up of each, then
- * {@code bench.runs} runs alternating the two.
+ * {@code bench.runs} runs alternating them. A third child, {@link PlainSparkWrite}, measures what Spark alone costs.
  *
  * <pre>
  * new StartupPart(ctx).run(sentences, 384);   // adds the "startup" table
@@ -30,6 +30,7 @@ final class StartupPart {
     /** Row keys, as {@link TargetJudge} looks them up. */
     static final String EMBED_ROW = "embed job, one-line file";
     static final String PLAIN_ROW = "plain ONNX Runtime program";
+    static final String SPARK_ROW = "plain Spark program";
 
     private final BenchContext ctx;
 
@@ -65,15 +66,19 @@ final class StartupPart {
         StartupBench children = new StartupBench(ctx.s, work, onnx, tokenizer, sentence, dimension);
         double warmEmbed = children.embed(input);
         double warmPlain = children.plain();
+        double warmSpark = children.spark();
         Benchmark.log(String.format(Locale.ROOT, "start-up warm-up: embed job %.1f s, plain ONNX Runtime program"
-                + " %.1f s", warmEmbed, warmPlain));
+                + " %.1f s, plain Spark program %.1f s", warmEmbed, warmPlain, warmSpark));
         List<Double> embed = new ArrayList<>();
         List<Double> plain = new ArrayList<>();
+        List<Double> spark = new ArrayList<>();
         for (int i = 1; i <= ctx.s.runs(); i++) {
             embed.add(children.embed(input));
             plain.add(children.plain());
+            spark.add(children.spark());
             Benchmark.log(String.format(Locale.ROOT, "start-up run %d/%d: embed job %.1f s, plain ONNX Runtime"
-                    + " program %.1f s", i, ctx.s.runs(), embed.get(i - 1), plain.get(i - 1)));
+                    + " program %.1f s, plain Spark program %.1f s", i, ctx.s.runs(), embed.get(i - 1),
+                    plain.get(i - 1), spark.get(i - 1)));
         }
         Table t = ctx.r.add(new Table(Labels.STARTUP, "4b. Start-up: embed job on a one-line file vs a plain ONNX"
                 + " Runtime program",
@@ -82,12 +87,16 @@ final class StartupPart {
                         + StartupBench.ENGINE.id() + ", against a plain in-process ONNX Runtime program"
                         + " (PlainOrtEmbed: a JVM that creates one ONNX Runtime session with default options on"
                         + " langchain4j's all-minilm-l6-v2.onnx, loads its tokenizer.json with DJL, embeds the same"
-                        + " sentence, prints it and exits). Both are child processes of the bench's java, timed from"
+                        + " sentence, prints it and exits), and a plain Spark program (PlainSparkWrite: a JVM with"
+                        + " the launcher's options that starts a local[*] SparkSession with the web UI off, writes the"
+                        + " sentence as one row to Parquet and exits), the floor of any Spark job's start-up. All are"
+                        + " child processes of the bench's java, timed from"
                         + " process start to exit, alternating after one warm-up each. '" + RATIO + "' divides the"
                         + " medians.",
                 List.of("program", "what"), List.of(WALL, RATIO)));
         Stats embedWall = Stats.of(embed);
         Stats plainWall = Stats.of(plain);
+        Stats sparkWall = Stats.of(spark);
         Map<String, Stats> embedMetrics = new LinkedHashMap<>();
         embedMetrics.put(WALL, embedWall);
         embedMetrics.put(RATIO, Stats.single(embedWall.median() / plainWall.median()));
@@ -95,6 +104,11 @@ final class StartupPart {
                 embedMetrics);
         t.add(List.of(PLAIN_ROW, "java PlainOrtEmbed: JVM start-up, session, tokenizer, 1 sentence"),
                 Map.of(WALL, plainWall));
+        t.add(List.of(SPARK_ROW, "java PlainSparkWrite: JVM and Spark start-up, 1 row to Parquet, no model"),
+                Map.of(WALL, sparkWall, RATIO, Stats.single(sparkWall.median() / plainWall.median())));
+        t.notes.add(String.format(Locale.ROOT, "The plain Spark program alone takes %.2fx the plain ONNX Runtime"
+                + " program: the start-up any Spark job pays before it loads a model. The embed job takes %.1f s more"
+                + " than it.", sparkWall.median() / plainWall.median(), embedWall.median() - sparkWall.median()));
         t.notes.add("Commands: " + children.describe(input) + ".");
     }
 
