@@ -230,8 +230,7 @@ final class TaskJob implements Job {
         long driverLoads = spark.sparkContext().isLocal() ? validated.loads() : 0;
         ExecutorMemoryCheck.shortfall(spark.sparkContext().getConf(), model.checkpoint().weightsFile().toFile().length())
                 .ifPresent(LOG::warn);
-        splitInputForInference(spark, config);
-        InputSpread spread = InputSpread.of(spark, InputReader.read(spark, config), SPLITS_PER_CORE);
+        InputSpread spread = InputSpread.read(spark, config);
         if (spread.partitions() != spread.inputPartitions()) {
             LOG.info("Spread the input's {} split(s) over {} tasks (in input order) so every core has work",
                     spread.inputPartitions(), spread.partitions());
@@ -280,31 +279,6 @@ final class TaskJob implements Job {
         System.err.println(report.summary());
     }
 
-    /**
-     * Spark reads files in splits of up to 128 MB and never splits a file below 4 MB, sizes made for scans: a
-     * 1 MB text file is hours of encoder work in one task on one core. Unless the user set them, splits are capped
-     * at {@value #SPLIT_BYTES} bytes and small files are split across the cores too, into at least
-     * {@value #SPLITS_PER_CORE} splits per core: with one split per core, splits that differ by a few percent in
-     * rows leave a core idle at the end (an 11,000-sentence file split 58/42 left one core idle for the last 10 s of
-     * a 44 s run).
-     */
-    private static void splitInputForInference(SparkSession spark, JobConfig config) {
-        var settings = config.sparkSettings();
-        if (!settings.containsKey("spark.sql.files.maxPartitionBytes")) {
-            spark.conf().set("spark.sql.files.maxPartitionBytes", SPLIT_BYTES);
-        }
-        if (!settings.containsKey("spark.sql.files.openCostInBytes")) {
-            spark.conf().set("spark.sql.files.openCostInBytes", 64 * 1024);
-        }
-        if (!settings.containsKey("spark.sql.files.minPartitionNum")) {
-            spark.conf().set("spark.sql.files.minPartitionNum",
-                    SPLITS_PER_CORE * Math.max(1, spark.sparkContext().defaultParallelism()));
-        }
-    }
-
-    static final int SPLITS_PER_CORE = 4;
-
-    static final long SPLIT_BYTES = 4L << 20;
 
     /** Executors that ran tasks: the driver itself in local mode, else every executor but the driver. */
     private static int executors(SparkSession spark) {

@@ -38,43 +38,17 @@ class SparkSubmitIT {
 
     @Test
     void readmeSparkSubmitCommandEmbedsTheSampleCorpusOnAnExecutor() throws Exception {
-        Path sparkHome = Files.createDirectories(dir.resolve("spark-home/jars"));
         Path output = dir.resolve("out");
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx2g");
-        Collections.addAll(command, Files.readString(ROOT.resolve("jobs/target/launcher/jvm-options.txt")).trim().split("\\s+"));
-        String sparkClassPath = Files.readString(ROOT.resolve("jobs/target/it/spark-classpath.txt")).trim();
-        for (String notSpark : List.of("/ai/djl/", "/dev/sparkencoders/", "/dev/langchain4j/", "/onnxruntime/",
-                "/net/java/dev/jna/")) {
-            assertFalse(sparkClassPath.contains(notSpark), notSpark + " is not part of a Spark installation");
-        }
-        command.add("-cp");
-        command.add(sparkClassPath);
-        command.add("org.apache.spark.deploy.SparkSubmit");
         // the README's command: spark-submit --class dev.sparkencoders.jobs.Main <jar> embed --config conf/embed.conf
-        Collections.addAll(command, "--master", "local-cluster[1,1,2048]", "--conf", "spark.ui.enabled=false",
-                "--class", "dev.sparkencoders.jobs.Main", SHADED_JAR.toString(),
-                "embed", "--config", "conf/embed.conf",
-                "--set", "output.path=" + output, "--set", "output.format=json");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile())
-                .redirectOutput(dir.resolve("stdout.txt").toFile())
-                .redirectError(dir.resolve("stderr.txt").toFile());
-        Map<String, String> env = builder.environment();
-        env.put("SPARK_HOME", sparkHome.getParent().toString());
-        env.put("SPARK_LOCAL_IP", "127.0.0.1");
-        env.remove("SPARK_SCALA_VERSION"); // the job passes it to the local-cluster's executor launcher itself
-        env.remove("DJL_OFFLINE"); // the job turns offline mode on itself, on the driver and the executors
-
-        Process process = builder.start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail("spark-submit did not finish within 10 minutes:\n" + tail(dir.resolve("stderr.txt")));
-        }
-        String stderr = Files.readString(dir.resolve("stderr.txt"), StandardCharsets.UTF_8);
-        assertEquals(0, process.exitValue(), tail(dir.resolve("stderr.txt")));
+        SparkSubmitProcess.Result result = SparkSubmitProcess.run(dir, List.of("--master", "local-cluster[1,1,2048]",
+                "--conf", "spark.ui.enabled=false", "--class", "dev.sparkencoders.jobs.Main", SHADED_JAR.toString(),
+                "embed", "--config", "conf/embed.conf", "--set", "output.path=" + output,
+                "--set", "output.format=json"));
+        String stderr = result.stderr();
+        assertEquals(0, result.code(), result.stderrTail());
+        Path sparkHome = result.sparkHome().resolve("jars");
         assertTrue(stderr.contains("running on spark-submit's master local-cluster[1,1,2048]; spark.master=local[*] "
-                + "from the job configuration applies to the launcher only"), tail(dir.resolve("stderr.txt")));
+                + "from the job configuration applies to the launcher only"), result.stderrTail());
 
         List<String> corpus = Files.readAllLines(ROOT.resolve("jobs/samples/sample-corpus.txt"));
         List<JsonObject> rows = JobRunner.jsonRows(output);
@@ -129,10 +103,5 @@ class SparkSubmitIT {
         }
         // libtorch (111 MB compressed), the bundled model's ONNX file (83 MB) and ONNX Runtime (about 8 MB) are most of it
         assertTrue(size < 230_000_000L, "the shaded jar grew to " + size + " bytes");
-    }
-
-    private static String tail(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
     }
 }

@@ -23,7 +23,8 @@ import java.util.List;
 public record FillMaskTask(int textIndex, int topK) implements TextTask {
 
     public static final String PREDICTIONS_COL = "predictions";
-    static final StructType PREDICTION = DataTypes.createStructType(List.of(
+    /** One predicted token of {@code fill_mask}: token and score. */
+    public static final StructType PREDICTION = DataTypes.createStructType(List.of(
             DataTypes.createStructField("token", DataTypes.StringType, false),
             DataTypes.createStructField("score", DataTypes.FloatType, false)));
 

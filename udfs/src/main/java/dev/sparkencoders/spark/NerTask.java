@@ -27,7 +27,8 @@ import java.util.List;
 public record NerTask(int textIndex, List<String> labelNames, AggregationStrategy aggregation,
                       LongTextPolicy longText) implements TextTask {
 
-    static final StructType ENTITY = DataTypes.createStructType(List.of(
+    /** One entity of {@code ner}: label, character offsets, score and word. */
+    public static final StructType ENTITY = DataTypes.createStructType(List.of(
             DataTypes.createStructField("label", DataTypes.StringType, false),
             DataTypes.createStructField("start", DataTypes.IntegerType, false),
             DataTypes.createStructField("end", DataTypes.IntegerType, false),

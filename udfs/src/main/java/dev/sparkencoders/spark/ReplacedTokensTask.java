@@ -32,7 +32,8 @@ import java.util.TreeMap;
 public record ReplacedTokensTask(int textIndex, LongTextPolicy longText) implements TextTask {
 
     public static final String TOKENS_COL = "tokens";
-    static final StructType TOKEN = DataTypes.createStructType(List.of(
+    /** One token of {@code replaced_tokens}: token, character offsets and score. */
+    public static final StructType TOKEN = DataTypes.createStructType(List.of(
             DataTypes.createStructField("token", DataTypes.StringType, false),
             DataTypes.createStructField("start", DataTypes.IntegerType, false),
             DataTypes.createStructField("end", DataTypes.IntegerType, false),

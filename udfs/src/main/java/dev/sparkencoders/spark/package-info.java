@@ -2,7 +2,7 @@
  * The Spark side: {@link dev.sparkencoders.spark.TaskPartitionFunction} runs a
  * {@link dev.sparkencoders.spark.TextTask} (embed, classify, pairs, ner, fill-mask) over a partition, rows in equal
  * rows out; {@link dev.sparkencoders.spark.TaskSettings} runs it over a Dataset for the jobs and the Spark ML
- * transformers alike; {@link dev.sparkencoders.spark.SqlFunctions} registers the SQL functions. May use
+ * transformers alike; the SQL functions live in {@code spark.sql}. May use
  * {@code runtime} and the layers below it, never {@code ml} or the jobs.
  */
 package dev.sparkencoders.spark;

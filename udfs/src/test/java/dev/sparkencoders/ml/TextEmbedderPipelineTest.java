@@ -2,7 +2,7 @@ package dev.sparkencoders.ml;
 
 import dev.sparkencoders.TestCorpora;
 import dev.sparkencoders.runtime.ModelSpec;
-import dev.sparkencoders.spark.SqlFunctions;
+import dev.sparkencoders.spark.sql.SqlFunctions;
 import org.apache.spark.SparkException;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;

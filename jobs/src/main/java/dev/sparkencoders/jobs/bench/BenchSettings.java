@@ -23,6 +23,7 @@ import java.util.Set;
  * @param parallelTasks  tasks in parallel threads with one intra-op thread each (1 = not measured)
  * @param naiveBatch     rows per batch of the naive baseline
  * @param sparkRows      rows of the timed embed job
+ * @param sqlRows        rows of the sql job and the embed job it is compared with
  * @param memoryRows     the two row counts of the memory check
  * @param engines        our engines the engine, naive and spark parts run on, each once
  * @param ortBatches     rows per length-sorted batch of the ONNX Runtime peer on the short sentences
@@ -34,7 +35,7 @@ import java.util.Set;
  */
 public record BenchSettings(Path projectRoot, Path stsbPath, Path bertPath, int runs, Set<Part> parts, Path output,
                             int sentences, int bertSentences, int docs, List<Integer> threads, int parallelTasks,
-                            int naiveBatch, int sparkRows, List<Integer> memoryRows, List<BenchEngine> engines,
+                            int naiveBatch, int sparkRows, int sqlRows, List<Integer> memoryRows, List<BenchEngine> engines,
                             List<Integer> ortBatches, List<Integer> ortDocBatches, TokenBudget budget, int chunkRows,
                             String command, Map<String, String> config) {
 

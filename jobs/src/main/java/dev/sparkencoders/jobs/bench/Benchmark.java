@@ -113,7 +113,7 @@ public final class Benchmark {
                 attempt("ONNX Runtime peer", () -> new OrtPeerPart(ctx).run(models.get(0), sentences, docs, counter));
             }
         }
-        if (s.has(Part.SPARK) || s.has(Part.MEMORY)) {
+        if (s.has(Part.SPARK) || s.has(Part.MEMORY) || s.has(Part.SQL)) {
             attempt("spark/memory", () -> new SparkPart(ctx).run(sentences));
         }
         if (s.has(Part.STARTUP)) {

@@ -31,6 +31,7 @@ final class Labels {
     static final String ROOFLINE = "roofline";
     static final String MEMORY = "memory";
     static final String STARTUP = "startup";
+    static final String SQL = "sql";
 
     private Labels() {}
 }

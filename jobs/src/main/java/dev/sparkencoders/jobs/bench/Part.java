@@ -19,7 +19,9 @@ public enum Part {
     /** Peak RSS of embed child processes over two row counts. */
     MEMORY,
     /** The embed job on a one-line file vs a plain ONNX Runtime program, launcher to exit. */
-    STARTUP;
+    STARTUP,
+    /** The sql job's {@code SELECT value, embed(value) FROM input} vs the embed job on the same file. */
+    SQL;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -14,7 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The full Spark job as a user runs it: {@code ./spark-encoders embed} over a text file to Parquet on
+ * The full Spark job as a user runs it: {@code ./spark-encoders embed} (or the {@code sql} job's
+ * {@code SELECT value, embed(value)}) over a text file to Parquet on
  * {@code local[*]}, in a child process (with {@code SPARK_ENCODERS_NO_BUILD}, so it never builds). Wall time runs
  * from process start to exit, JVM and Spark start-up included. The launcher {@code exec}s java, so the child's peak
  * RSS is the VmHWM of its {@code /proc/<pid>/status}, polled every 100 ms until it exits.
@@ -54,14 +55,59 @@ final class SparkBench {
     }
 
     /**
+     * The sql job's arguments: {@value #SQL_QUERY} over {@code input} (the view {@code input}) on {@code engine},
+     * writing Parquet to {@code output}.
+     */
+    List<String> sqlArgs(Path input, Path output, BenchEngine engine) {
+        List<String> args = new ArrayList<>(List.of("sql", "--set", "sql.query=" + SQL_QUERY,
+                "--set", "input.path=" + input, "--set", "input.format=text", "--set", "output.path=" + output,
+                "--set", "output.format=parquet", "--set", "output.mode=overwrite"));
+        args.addAll(EngineSeam.childArgs(engine));
+        return args;
+    }
+
+    static final String SQL_QUERY = "SELECT value, embed(value) AS embedding FROM input";
+
+    /**
      * Runs embed over {@code input} ({@code rows} lines) on {@code engine} in a child process and checks every row
      * came out.
      */
     ChildRun embed(Path input, int rows, BenchEngine engine) {
-        int n = ++runCount;
         Path output = work.resolve("out-" + rows);
-        Path log = work.resolve("embed-" + n + "-" + engine.id() + "-" + rows + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command(embedArgs(input, output, engine)))
+        Launched run = launch("embed", embedArgs(input, output, engine), engine, rows);
+        JsonObject report = JsonParser.parseString(read(output.resolve("_run_report.json"))).getAsJsonObject();
+        long rowsOut = report.get("rows_out").getAsLong();
+        long failed = report.get("rows_failed").getAsLong();
+        if (rowsOut != rows || failed != 0) {
+            throw new IllegalStateException("Cannot bench the Spark job: " + rowsOut + " rows out of " + rows + ", "
+                    + failed + " failed (log " + run.log() + ")");
+        }
+        return new ChildRun(run.wallSeconds(), run.peakKb(), report.get("seconds").getAsDouble(), rowsOut,
+                report.get("tokens").getAsLong());
+    }
+
+    /**
+     * Runs the sql job's {@value #SQL_QUERY} over {@code input} ({@code rows} lines) on {@code engine} in a child
+     * process and checks, from the Parquet footers, that every row came out. Job seconds are wall seconds (the sql
+     * job writes no run report).
+     */
+    ChildRun sql(Path input, int rows, BenchEngine engine) {
+        Path output = work.resolve("sql-out-" + rows);
+        Launched run = launch("sql", sqlArgs(input, output, engine), engine, rows);
+        long rowsOut = ParquetRows.count(output);
+        if (rowsOut != rows) {
+            throw new IllegalStateException("Cannot bench the sql job: " + rowsOut + " rows out of " + rows + " (log "
+                    + run.log() + ")");
+        }
+        return new ChildRun(run.wallSeconds(), run.peakKb(), run.wallSeconds(), rowsOut, 0);
+    }
+
+    private record Launched(double wallSeconds, long peakKb, Path log) {}
+
+    /** Runs the launcher with {@code args}, polling its peak RSS; fails when it exits nonzero. */
+    private Launched launch(String job, List<String> args, BenchEngine engine, int rows) {
+        Path log = work.resolve(job + "-" + ++runCount + "-" + engine.id() + "-" + rows + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command(args))
                 .directory(settings.projectRoot().toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -76,7 +122,7 @@ final class SparkBench {
         try {
             process = pb.start();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the embed child process: " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot start the " + job + " child process: " + e.getMessage(), e);
         }
         long polled = -1;
         try {
@@ -87,29 +133,25 @@ final class SparkBench {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("Cannot finish the embed child process: interrupted", e);
+            throw new IllegalStateException("Cannot finish the " + job + " child process: interrupted", e);
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        String out = read(log);
         if (process.exitValue() != 0) {
-            throw new IllegalStateException("Cannot bench the Spark job: embed exited with " + process.exitValue()
-                    + " (log " + log + "): " + tail(out, 15));
+            throw new IllegalStateException("Cannot bench the Spark job: " + job + " exited with "
+                    + process.exitValue() + " (log " + log + "): " + tail(read(log), 15));
         }
-        long peak = polled;
-        JsonObject report = JsonParser.parseString(read(output.resolve("_run_report.json"))).getAsJsonObject();
-        long rowsOut = report.get("rows_out").getAsLong();
-        long failed = report.get("rows_failed").getAsLong();
-        if (rowsOut != rows || failed != 0) {
-            throw new IllegalStateException("Cannot bench the Spark job: " + rowsOut + " rows out of " + rows + ", "
-                    + failed + " failed (log " + log + ")");
-        }
-        return new ChildRun(wall, peak, report.get("seconds").getAsDouble(), rowsOut, report.get("tokens").getAsLong());
+        return new Launched(wall, polled, log);
     }
 
-    /** The command of one child run, for the report. */
+    /** The command of one embed child run, for the report. */
     String describe(Path input, int rows, BenchEngine engine) {
-        List<String> cmd = command(embedArgs(input, work.resolve("out-" + rows), engine));
-        return "./spark-encoders " + String.join(" ", cmd.subList(1, cmd.size()));
+        return "./spark-encoders " + String.join(" ", embedArgs(input, work.resolve("out-" + rows), engine));
+    }
+
+    /** The command of one sql child run, for the report. */
+    String describeSql(Path input, int rows, BenchEngine engine) {
+        return "./spark-encoders " + String.join(" ", sqlArgs(input, work.resolve("sql-out-" + rows), engine))
+                .replace("sql.query=" + SQL_QUERY, "sql.query=\"" + SQL_QUERY + "\"");
     }
 
     private static String tail(String text, int lines) {

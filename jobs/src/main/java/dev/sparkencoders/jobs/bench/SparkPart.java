@@ -52,6 +52,9 @@ final class SparkPart {
             if (ctx.s.has(Part.MEMORY)) {
                 memoryCheck(spark, work, sentences);
             }
+            if (ctx.s.has(Part.SQL)) {
+                sqlVsEmbed(spark, work, sentences);
+            }
             keep = false;
         } finally {
             if (keep) {
@@ -105,6 +108,43 @@ final class SparkPart {
             }
         }
     }
+
+    /**
+     * Section 4c: the sql job's {@value SparkBench#SQL_QUERY} against the embed job on the same file, alternating,
+     * on the first engine.
+     */
+    private void sqlVsEmbed(SparkBench spark, Path work, List<String> sentences) {
+        BenchEngine engine = ctx.s.engines().get(0);
+        int rows = ctx.s.sqlRows();
+        Path input = BenchInputs.rowsFile(work, sentences, rows);
+        List<Double> embed = new ArrayList<>();
+        List<Double> sql = new ArrayList<>();
+        for (int i = 1; i <= ctx.s.runs(); i++) {
+            embed.add(spark.embed(input, rows, engine).wallSeconds());
+            sql.add(spark.sql(input, rows, engine).wallSeconds());
+            Benchmark.log(String.format(Locale.ROOT, "SQL vs embed on %s, run %d/%d: embed job %.1f s, sql job %.1f s",
+                    engine.id(), i, ctx.s.runs(), embed.get(i - 1), sql.get(i - 1)));
+        }
+        Table t = ctx.r.add(new Table(Labels.SQL, "4c. SQL functions vs the embed job",
+                String.format(Locale.ROOT, "The sql job running `%s` over %,d short sentences (a text file, one per"
+                        + " line) against the embed job on the same file, both to Parquet on local[*] with %s=%s,"
+                        + " launcher to exit, alternating. '%s' divides the medians.", SparkBench.SQL_QUERY, rows,
+                        EngineSeam.ENGINE_KEY, engine.id(), SQL_RATIO),
+                List.of("job", "rows"), List.of("wall s", SPS, SQL_RATIO)));
+        String count = String.format(Locale.ROOT, "%,d", rows);
+        Stats embedWall = Stats.of(embed);
+        Stats sqlWall = Stats.of(sql);
+        t.add(List.of(EMBED_JOB, count), Map.of("wall s", embedWall,
+                SPS, Stats.of(embed.stream().map(x -> rows / x).toList())));
+        t.add(List.of(SQL_JOB, count), Map.of("wall s", sqlWall, SPS, Stats.of(sql.stream().map(x -> rows / x).toList()),
+                SQL_RATIO, Stats.single(sqlWall.median() / embedWall.median())));
+        t.notes.add("Commands: `" + spark.describeSql(input, rows, engine) + "` and `"
+                + spark.describe(input, rows, engine) + "`.");
+    }
+
+    static final String SQL_RATIO = "÷ embed job";
+    static final String EMBED_JOB = "embed job";
+    static final String SQL_JOB = "sql: SELECT value, embed(value)";
 
     private void memoryCheck(SparkBench spark, Path work, List<String> sentences) {
         BenchEngine engine = ctx.s.engines().get(0);

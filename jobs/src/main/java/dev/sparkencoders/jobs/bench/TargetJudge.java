@@ -26,6 +26,8 @@ final class TargetJudge {
     static final String ONE_PER_CALL = OrtPeer.Batching.fixed(1).label();
     /** The most the embed job's start-up may take, as a multiple of the plain ONNX Runtime program's. */
     static final double STARTUP_RATIO = 3.0;
+    /** The most the SQL function may take over a file, as a multiple of the embed job's time on it. */
+    static final double SQL_RATIO = 1.25;
 
     private final Results r;
     private final Figures figures;
@@ -44,7 +46,21 @@ final class TargetJudge {
             out.addAll(judge(engine));
         }
         out.add(startup());
+        out.add(sql());
         return out;
+    }
+
+    /** The sql job's median wall time over the embed job's on the same file (section 4c). */
+    Target sql() {
+        String name = "SQL embed() vs embed job [" + r.settings.engines().get(0).id() + "]";
+        String requirement = String.format(Locale.ROOT, "<= %.2fx, same file, launcher to exit", SQL_RATIO);
+        if (r.table(Labels.SQL) == null) {
+            return Target.atMost(name, requirement, null, SQL_RATIO, "x", "sql part not run");
+        }
+        Optional<Stats> ratio = figures.first(Labels.SQL, x -> x.key(0).equals(SparkPart.SQL_JOB), SparkPart.SQL_RATIO);
+        return Target.atMost(name, requirement, ratio.map(Stats::median).orElse(null), SQL_RATIO, "x",
+                String.format(Locale.ROOT, "median wall seconds of the sql job's `%s` over %,d short sentences over"
+                        + " the embed job's on the same file (section 4c)", SparkBench.SQL_QUERY, r.settings.sqlRows()));
     }
 
     /** The embed job's median wall time on a one-line file over the plain ONNX Runtime program's (section 4b). */

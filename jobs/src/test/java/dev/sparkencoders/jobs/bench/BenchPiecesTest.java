@@ -264,7 +264,7 @@ class BenchPiecesTest {
         List<Target> targets = new TargetJudge(r, 2).judge(List.of(BenchEngine.PYTORCH));
         Map<String, Target> byName = new LinkedHashMap<>();
         targets.forEach(t -> byName.put(t.name().replace(" [pytorch]", ""), t));
-        assertEquals(6, targets.size(), byName.keySet().toString());
+        assertEquals(7, targets.size(), byName.keySet().toString());
 
         Target job = byName.get("Embed job vs ONNX Runtime at its best");
         assertEquals(840 / 800.0, job.value(), 1e-9, "one-per-call rows are not 'batched': " + job.basis());
@@ -283,11 +283,25 @@ class BenchPiecesTest {
         assertEquals("Start-up vs plain ONNX Runtime program [onnxruntime]", startup.name(), "judged once, last");
         assertEquals(Target.NOT_MEASURED, startup.status(), "the startup part did not run");
         assertEquals("<= 3.0x, one-line file, launcher to exit", startup.requirement());
+        Target sql = targets.get(6);
+        assertEquals(Target.NOT_MEASURED, sql.status(), "the sql part did not run");
+        assertEquals("<= 1.25x, same file, launcher to exit", sql.requirement());
 
         Results fewRows = new Results(settings(11_000), "now", Map.of());
         fewRows.add(spark);
         Target noted = new TargetJudge(fewRows, 2).judge(BenchEngine.PYTORCH).get(4);
         assertTrue(noted.basis().contains("NOTE: only 11000 rows"), noted.basis());
+    }
+
+    @Test
+    void judgesTheSqlTargetFromTheRatioOfTheMedians() {
+        Results r = new Results(settings(46_000), "now", Map.of());
+        Table t = r.add(new Table(Labels.SQL, "4c", "", List.of("job", "rows"), List.of(SparkPart.SQL_RATIO)));
+        t.add(List.of(SparkPart.SQL_JOB, "11,500"), Map.of(SparkPart.SQL_RATIO, Stats.single(1.3)));
+        Target fail = new TargetJudge(r, 2).sql();
+        assertEquals(1.3, fail.value(), 1e-9);
+        assertEquals(Target.FAIL, fail.status());
+        assertTrue(fail.basis().contains("11,500 short sentences"), fail.basis());
     }
 
     @Test
@@ -316,7 +330,7 @@ class BenchPiecesTest {
     @Test
     void startupIsAPartOfTheDefaultRunAndParsesLikeTheOthers() {
         assertEquals(Part.STARTUP, Part.parse(" Startup "));
-        assertEquals("engine,peer,naive,spark,roofline,memory,startup", Part.names());
+        assertEquals("engine,peer,naive,spark,roofline,memory,startup,sql", Part.names());
         assertEquals(Set.of(Part.ENGINE, Part.STARTUP), BenchJob.parts("engine, startup"));
         assertEquals(EnumSet.allOf(Part.class), BenchJob.parts(ConfigKey.BENCH_PARTS.defaultValue().orElseThrow()),
                 "the default bench.parts runs every part");
@@ -330,8 +344,9 @@ class BenchPiecesTest {
         Path root = dir.resolve("project");
         Files.createDirectories(root.resolve("jobs/target/launcher"));
         Files.writeString(root.resolve("jobs/target/launcher/classpath.txt"), "/m2/a.jar:/m2/b.jar\n");
+        Files.writeString(root.resolve("jobs/target/launcher/jvm-options.txt"), "--add-opens=a=b  -Dx=y\n");
         BenchSettings settings = new BenchSettings(root, Path.of("sts-dev.csv"), null, 1, Set.of(Part.STARTUP),
-                Path.of("B.md"), 0, 0, 16, List.of(1, 2), 2, 32, 46_000, List.of(10_000, 100_000),
+                Path.of("B.md"), 0, 0, 16, List.of(1, 2), 2, 32, 46_000, 11_500, List.of(10_000, 100_000),
                 List.of(BenchEngine.PYTORCH), List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
         Path work = dir.resolve("work");
         StartupBench children = new StartupBench(settings, work, work.resolve("m.onnx"), work.resolve("t.json"),
@@ -346,6 +361,10 @@ class BenchPiecesTest {
                         + ":/m2/a.jar:/m2/b.jar", "dev.sparkencoders.jobs.bench.PlainOrtEmbed",
                 work.resolve("m.onnx").toString(), work.resolve("t.json").toString(), "A man is playing a flute."),
                 children.plainCommand());
+        assertEquals(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-opens=a=b", "-Dx=y", "-cp", root.resolve("jobs/target/spark-encoders-jobs.jar")
+                        + ":/m2/a.jar:/m2/b.jar", "dev.sparkencoders.jobs.bench.PlainSparkWrite",
+                work.resolve("spark-out").toString(), "A man is playing a flute."), children.sparkCommand());
     }
 
     @Test
@@ -398,7 +417,7 @@ class BenchPiecesTest {
 
     private static BenchSettings settings(int sparkRows) {
         return new BenchSettings(Path.of("."), Path.of("sts-dev.csv"), null, 1, Set.of(Part.ENGINE), Path.of("B.md"),
-                0, 0, 16, List.of(1, 2), 2, 32, sparkRows, List.of(10_000, 100_000), List.of(BenchEngine.PYTORCH),
+                0, 0, 16, List.of(1, 2), 2, 32, sparkRows, 11_500, List.of(10_000, 100_000), List.of(BenchEngine.PYTORCH),
                 List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
     }
 }

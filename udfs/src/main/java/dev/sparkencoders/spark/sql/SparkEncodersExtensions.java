@@ -1,0 +1,82 @@
+package dev.sparkencoders.spark.sql;
+
+import dev.sparkencoders.encoder.Engine;
+import dev.sparkencoders.model.Pooling;
+import dev.sparkencoders.runtime.ModelSpec;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
+import org.apache.spark.sql.internal.SQLConf;
+import scala.Function1;
+import scala.Tuple3;
+import scala.collection.immutable.Seq;
+import scala.runtime.BoxedUnit;
+
+import java.util.function.Supplier;
+
+/**
+ * Registers the project's SQL functions, batched, in any SparkSession: set {@code spark.sql.extensions} to this
+ * class and put the shaded jar on the class path (spark-sql, spark-shell, spark-submit of any job, a Thrift or
+ * Connect server). The functions run the model that the session's {@code spark.encoders.model.*} settings name when
+ * the query is analysed (the bundled all-MiniLM-L6-v2 by default).
+ *
+ * <pre>
+ * spark-sql --jars spark-encoders-jobs.jar \
+ *   --conf spark.sql.extensions=dev.sparkencoders.spark.sql.SparkEncodersExtensions \
+ *   --conf spark.encoders.model.path=hdfs:///models/bge-small-en \
+ *   -e "SELECT value, embed(value) FROM text.`/data/corpus.txt`"
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@value #MODEL_PATH}: checkpoint folder on any file system Hadoop reads (default: the bundled model);</li>
+ *   <li>{@value #MODEL_ENGINE}: {@code auto}, {@code pytorch} or {@code onnxruntime} (default auto);</li>
+ *   <li>{@value #MODEL_POOLING}, {@value #MODEL_NORMALIZE}, {@value #MODEL_MAX_LENGTH}: as the jobs'
+ *       {@code model.pooling}, {@code model.normalize} and {@code model.max-length} (default: the checkpoint's).</li>
+ * </ul>
+ */
+public final class SparkEncodersExtensions implements Function1<SparkSessionExtensions, BoxedUnit> {
+
+    public static final String MODEL_PATH = "spark.encoders.model.path";
+    public static final String MODEL_ENGINE = "spark.encoders.model.engine";
+    public static final String MODEL_POOLING = "spark.encoders.model.pooling";
+    public static final String MODEL_NORMALIZE = "spark.encoders.model.normalize";
+    public static final String MODEL_MAX_LENGTH = "spark.encoders.model.max-length";
+
+    @Override
+    public BoxedUnit apply(SparkSessionExtensions extensions) {
+        for (SqlFunction function : SqlFunction.values()) {
+            extensions.injectFunction(definition(function, SparkEncodersExtensions::sessionModel));
+        }
+        extensions.injectOptimizerRule(session -> new BatchCallsRule());
+        extensions.injectPlannerStrategy(session -> new BatchCallsStrategy());
+        return BoxedUnit.UNIT;
+    }
+
+    /** The name, description and builder of {@code function}, its calls bound to the model {@code spec} gives. */
+    static Tuple3<FunctionIdentifier, ExpressionInfo, Function1<Seq<Expression>, Expression>> definition(
+            SqlFunction function, Supplier<ModelSpec> spec) {
+        ExpressionInfo info = new ExpressionInfo(EncoderCall.class.getName(), null, function.sqlName(),
+                function.usage(), "", "", "", "", "", "", "java_udf");
+        Function1<Seq<Expression>, Expression> builder = args -> new EncoderCall(function, spec.get(), args);
+        return new Tuple3<>(FunctionIdentifier.apply(function.sqlName()), info, builder);
+    }
+
+    /** The model the active session's {@code spark.encoders.model.*} settings name. */
+    static ModelSpec sessionModel() {
+        SQLConf conf = SQLConf.get();
+        String path = conf.getConfString(MODEL_PATH, "");
+        String engine = conf.getConfString(MODEL_ENGINE, "auto");
+        String pooling = conf.getConfString(MODEL_POOLING, "");
+        String normalize = conf.getConfString(MODEL_NORMALIZE, "");
+        String maxLength = conf.getConfString(MODEL_MAX_LENGTH, "");
+        try {
+            return ModelSpec.onDriver(path, pooling.isBlank() ? null : Pooling.parse(pooling),
+                    normalize.isBlank() ? null : Boolean.parseBoolean(normalize.trim()),
+                    maxLength.isBlank() ? null : Integer.parseInt(maxLength.trim()), Engine.parse(engine));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Cannot use " + MODEL_MAX_LENGTH + "=" + maxLength + ": not a whole"
+                    + " number (set a token count such as 256)", e);
+        }
+    }
+}
