@@ -87,9 +87,7 @@ public final class EncoderCall extends Expression implements ImplicitCastInputTy
         for (int i = 0; i < values.length; i++) {
             values[i] = external(args.get(i).eval(row));
         }
-        List<Object[]> tuples = new java.util.ArrayList<>(1);
-        tuples.add(values);
-        return internal(new FunctionEvaluator(function, spec).evaluate(tuples).get(0));
+        return internal(new FunctionEvaluator(function, spec).evaluate(List.<Object[]>of(values)).get(0));
     }
 
     @Override

@@ -13,6 +13,9 @@ import scala.Tuple3;
 import scala.collection.immutable.Seq;
 import scala.runtime.BoxedUnit;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -62,21 +65,34 @@ public final class SparkEncodersExtensions implements Function1<SparkSessionExte
         return new Tuple3<>(FunctionIdentifier.apply(function.sqlName()), info, builder);
     }
 
-    /** The model the active session's {@code spark.encoders.model.*} settings name. */
+    private static final Map<List<String>, ModelSpec> SPECS = new ConcurrentHashMap<>();
+
+    /**
+     * The model the active session's {@code spark.encoders.model.*} settings name; resolved once per distinct
+     * settings (a model on a distributed file system is copied to the driver's cache then).
+     */
     static ModelSpec sessionModel() {
         SQLConf conf = SQLConf.get();
-        String path = conf.getConfString(MODEL_PATH, "");
-        String engine = conf.getConfString(MODEL_ENGINE, "auto");
-        String pooling = conf.getConfString(MODEL_POOLING, "");
-        String normalize = conf.getConfString(MODEL_NORMALIZE, "");
-        String maxLength = conf.getConfString(MODEL_MAX_LENGTH, "");
+        List<String> settings = List.of(conf.getConfString(MODEL_PATH, ""), conf.getConfString(MODEL_ENGINE, "auto"),
+                conf.getConfString(MODEL_POOLING, ""), conf.getConfString(MODEL_NORMALIZE, ""),
+                conf.getConfString(MODEL_MAX_LENGTH, ""));
+        return SPECS.computeIfAbsent(settings, SparkEncodersExtensions::spec);
+    }
+
+    private static ModelSpec spec(List<String> s) {
+        String normalize = s.get(3).trim();
+        if (!normalize.isEmpty() && !normalize.equals("true") && !normalize.equals("false")) {
+            throw new IllegalArgumentException("Cannot use " + MODEL_NORMALIZE + "=" + normalize + ": not a boolean"
+                    + " (set true or false)");
+        }
+        Integer maxLength;
         try {
-            return ModelSpec.onDriver(path, pooling.isBlank() ? null : Pooling.parse(pooling),
-                    normalize.isBlank() ? null : Boolean.parseBoolean(normalize.trim()),
-                    maxLength.isBlank() ? null : Integer.parseInt(maxLength.trim()), Engine.parse(engine));
+            maxLength = s.get(4).isBlank() ? null : Integer.parseInt(s.get(4).trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Cannot use " + MODEL_MAX_LENGTH + "=" + maxLength + ": not a whole"
+            throw new IllegalArgumentException("Cannot use " + MODEL_MAX_LENGTH + "=" + s.get(4) + ": not a whole"
                     + " number (set a token count such as 256)", e);
         }
+        return ModelSpec.onDriver(s.get(0), s.get(2).isBlank() ? null : Pooling.parse(s.get(2)),
+                normalize.isEmpty() ? null : Boolean.valueOf(normalize), maxLength, Engine.parse(s.get(1)));
     }
 }
