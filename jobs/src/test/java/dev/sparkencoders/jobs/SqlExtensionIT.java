@@ -82,11 +82,11 @@ class SqlExtensionIT {
             JsonObject row = byText.get(lines.get(i));
             assertNotNull(row, lines.get(i));
             float[] expected = reference.embed(lines.get(i)).content().vector();
-            worst = Math.min(worst, cosine(expected, floats(row.getAsJsonArray("e"))));
-            assertEquals(cosine(query, expected), row.get("s").getAsDouble(), 1e-4, lines.get(i));
+            worst = Math.min(worst, EvaluateStsTest.cosine(expected, floats(row.getAsJsonArray("e"))));
+            assertEquals(EvaluateStsTest.cosine(query, expected), row.get("s").getAsDouble(), 1e-4, lines.get(i));
         }
         assertTrue(worst >= 0.9999, "lowest cosine to langchain4j: " + worst);
-        assertTrue(cosine(query, floats(rows.get(0).getAsJsonArray("q"))) >= 0.9999);
+        assertTrue(EvaluateStsTest.cosine(query, floats(rows.get(0).getAsJsonArray("q"))) >= 0.9999);
     }
 
     /** Compiles {@link #APP} against Spark's class path into a jar. */
@@ -113,15 +113,5 @@ class SqlExtensionIT {
             out[i] = values.get(i).getAsFloat();
         }
         return out;
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

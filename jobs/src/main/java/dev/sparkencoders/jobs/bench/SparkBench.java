@@ -2,7 +2,6 @@ package dev.sparkencoders.jobs.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.sparkencoders.model.CacheDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The full Spark job as a user runs it: {@code ./spark-encoders embed} (or the {@code sql} job's
@@ -107,23 +105,9 @@ final class SparkBench {
     /** Runs the launcher with {@code args}, polling its peak RSS; fails when it exits nonzero. */
     private Launched launch(String job, List<String> args, BenchEngine engine, int rows) {
         Path log = work.resolve(job + "-" + ++runCount + "-" + engine.id() + "-" + rows + ".log");
-        ProcessBuilder pb = new ProcessBuilder(command(args))
-                .directory(settings.projectRoot().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("SPARK_ENCODERS_NO_BUILD", "1");
-        String cacheDir = System.getProperty(CacheDirectory.PROPERTY);
-        if (cacheDir != null) {
-            env.put(CacheDirectory.ENV, cacheDir);
-        }
         long start = System.nanoTime();
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the " + job + " child process: " + e.getMessage(), e);
-        }
+        Process process = ChildProcess.start("the " + job + " child process", command(args),
+                settings.projectRoot(), log);
         long polled = -1;
         try {
             while (process.isAlive()) {

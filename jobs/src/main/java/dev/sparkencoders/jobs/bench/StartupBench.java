@@ -2,7 +2,6 @@ package dev.sparkencoders.jobs.bench;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.sparkencoders.model.CacheDirectory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The two child processes of the start-up part, each timed from process start to exit: the embed job on a one-line
@@ -138,23 +136,8 @@ final class StartupBench {
 
     /** Wall seconds of {@code cmd} from process start to exit, its output in {@code log}. */
     private double time(String what, List<String> cmd, Path log) {
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .directory(settings.projectRoot().toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("SPARK_ENCODERS_NO_BUILD", "1");
-        String cacheDir = System.getProperty(CacheDirectory.PROPERTY);
-        if (cacheDir != null) {
-            env.put(CacheDirectory.ENV, cacheDir);
-        }
         long start = System.nanoTime();
-        Process process;
-        try {
-            process = pb.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start " + what + ": " + e.getMessage(), e);
-        }
+        Process process = ChildProcess.start(what, cmd, settings.projectRoot(), log);
         int code;
         try {
             code = process.waitFor();
