@@ -48,6 +48,7 @@ final class BatchedCallsPartition implements FlatMapFunction<Iterator<InternalRo
             argumentExprs.addAll(call.argumentList());
         }
         UnsafeProjection arguments = UnsafeProjection.create(Plans.seq(argumentExprs), Plans.seq(input));
+        arguments.initialize(context == null ? 0 : context.partitionId()); // e.g. embed(concat(value, rand()))
         UnsafeProjection result = UnsafeProjection.create(Plans.seq(new ArrayList<Expression>(output)),
                 Plans.seq(output));
         return new Iterator<>() {

@@ -159,6 +159,19 @@ class BatchedSqlFunctionsTest {
     }
 
     @Test
+    void aNondeterministicArgumentIsEvaluatedOncePerRow() {
+        List<String> texts = TestCorpora.sampleLines().subList(0, 20);
+        table(texts, 2);
+        // rand() is never above 2, so every row embeds its text followed by "false"
+        Dataset<Row> df = spark.sql("SELECT id, embed(concat(value, ' ', CAST(rand() > 2 AS STRING))) AS e FROM t");
+        assertTrue(batched(df));
+        for (Row r : df.collectAsList()) {
+            float[] expected = reference.embed(texts.get(r.getInt(0)) + " false").content().vector();
+            assertTrue(cosine(expected, floats(r.getList(1))) >= 0.9999);
+        }
+    }
+
+    @Test
     void aRowTheModelCannotRunFailsTheQueryWithItsReason() {
         table(List.of("A sentence to classify."), 1);
         Dataset<Row> df = spark.sql("SELECT classify(value) FROM t");
