@@ -66,7 +66,7 @@ public final class BenchJob implements Job {
             throw new JobConfigException(e.getMessage(), e);
         }
         if (parts.contains(Part.SPARK) || parts.contains(Part.MEMORY) || parts.contains(Part.STARTUP)
-                || parts.contains(Part.SQL)) {
+                || parts.contains(Part.SQL) || parts.contains(Part.SCALING) || parts.contains(Part.SOAK)) {
             checkBuilt(root);
         }
         BenchSettings settings = new BenchSettings(root, stsb, bert, config.positiveInt(ConfigKey.BENCH_RUNS), parts,
@@ -74,7 +74,8 @@ public final class BenchJob implements Job {
                 config.nonNegativeInt(ConfigKey.BENCH_BERT_SENTENCES), config.nonNegativeInt(ConfigKey.BENCH_DOCS),
                 threads, parallel, config.positiveInt(ConfigKey.BENCH_NAIVE_BATCH),
                 config.positiveInt(ConfigKey.BENCH_SPARK_ROWS), config.positiveInt(ConfigKey.BENCH_SQL_ROWS),
-                memoryRows, engines,
+                memoryRows, config.positiveInt(ConfigKey.BENCH_SCALING_ROWS), config.positiveInt(ConfigKey.BENCH_SOAK_ROWS),
+                engines,
                 positiveList(config, ConfigKey.BENCH_ORT_BATCHES), positiveList(config, ConfigKey.BENCH_ORT_DOC_BATCHES),
                 new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
                         config.positiveInt(ConfigKey.BATCH_MAX_ROWS)),
@@ -91,9 +92,9 @@ public final class BenchJob implements Job {
         Path jar = root.resolve("jobs/target/spark-encoders-jobs.jar");
         Path classPath = root.resolve("jobs/target/launcher/classpath.txt");
         if (!Files.isRegularFile(jar) || !Files.isRegularFile(classPath)) {
-            throw new JobConfigException("Cannot run the bench parts spark, memory, startup and sql: " + jar
-                    + " or " + classPath + " is missing (build with mvn -B package -DskipTests, or leave spark,"
-                    + " memory, startup and sql out of " + ConfigKey.BENCH_PARTS.key() + ")");
+            throw new JobConfigException("Cannot run the bench parts spark, memory, startup, sql, scaling and soak: "
+                    + jar + " or " + classPath + " is missing (build with mvn -B package -DskipTests, or leave them"
+                    + " out of " + ConfigKey.BENCH_PARTS.key() + ")");
         }
     }
 

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param sparkRows      rows of the timed embed job
  * @param sqlRows        rows of the sql job and the embed job it is compared with
  * @param memoryRows     the two row counts of the memory check
+ * @param scalingRows    rows of the embed jobs on one and two executors
+ * @param soakRows       rows of the soak on two executors
  * @param engines        our engines the engine, naive and spark parts run on, each once
  * @param ortBatches     rows per length-sorted batch of the ONNX Runtime peer on the short sentences
  * @param ortDocBatches  documents per call of the ONNX Runtime peer on the 512-token documents
@@ -35,7 +37,8 @@ import java.util.Set;
  */
 public record BenchSettings(Path projectRoot, Path stsbPath, Path bertPath, int runs, Set<Part> parts, Path output,
                             int sentences, int bertSentences, int docs, List<Integer> threads, int parallelTasks,
-                            int naiveBatch, int sparkRows, int sqlRows, List<Integer> memoryRows, List<BenchEngine> engines,
+                            int naiveBatch, int sparkRows, int sqlRows, List<Integer> memoryRows, int scalingRows,
+                            int soakRows, List<BenchEngine> engines,
                             List<Integer> ortBatches, List<Integer> ortDocBatches, TokenBudget budget, int chunkRows,
                             String command, Map<String, String> config) {
 

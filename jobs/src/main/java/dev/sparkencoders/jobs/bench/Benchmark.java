@@ -120,6 +120,9 @@ public final class Benchmark {
             attempt("startup", () -> new StartupPart(ctx).run(sentences, minilm.config().hiddenSize()));
         }
         tokenizationSummary();
+        if (s.has(Part.SCALING) || s.has(Part.SOAK)) {
+            attempt("scaling/soak", () -> new ClusterPart(ctx).run(sentences));
+        }
         r.targets.addAll(new TargetJudge(r, ctx.cores).judge(s.engines()));
         if (ctx.memory.rows.isEmpty()) {
             r.tables.remove(ctx.memory.id);

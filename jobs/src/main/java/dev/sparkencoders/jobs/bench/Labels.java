@@ -32,6 +32,8 @@ final class Labels {
     static final String MEMORY = "memory";
     static final String STARTUP = "startup";
     static final String SQL = "sql";
+    static final String SCALING = "scaling";
+    static final String SOAK = "soak";
 
     private Labels() {}
 }

@@ -23,6 +23,11 @@ public final class MemoryProbe {
         return field(Path.of("/proc/self/status"), "VmRSS:");
     }
 
+    /** Current resident set of process {@code pid}, kB, or -1 once it is gone. */
+    static long residentKb(long pid) {
+        return field(Path.of("/proc/" + pid + "/status"), "VmRSS:");
+    }
+
     /** Peak resident set of process {@code pid}, kB, or -1 once it is gone. */
     static long peakKb(long pid) {
         return field(Path.of("/proc/" + pid + "/status"), "VmHWM:");

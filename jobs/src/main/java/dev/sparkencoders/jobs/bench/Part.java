@@ -21,7 +21,11 @@ public enum Part {
     /** The embed job on a one-line file vs a plain ONNX Runtime program, launcher to exit. */
     STARTUP,
     /** The sql job's {@code SELECT value, embed(value) FROM input} vs the embed job on the same file. */
-    SQL;
+    SQL,
+    /** The embed job on one executor against two ({@code local-cluster}), over {@code bench.scaling-rows} rows. */
+    SCALING,
+    /** The embed job over {@code bench.soak-rows} rows on two executors, each executor's resident set sampled. */
+    SOAK;
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -68,7 +68,7 @@ final class Report {
         r.inputs.forEach((k, v) -> sb.append("- **").append(k).append("**: ").append(v).append('\n'));
         sb.append('\n');
 
-        sb.append("## Targets (issue 14)\n\n");
+        sb.append("## Targets (issues 14, 15 and 16)\n\n");
         List<List<String>> targets = new ArrayList<>();
         for (Target t : r.targets) {
             targets.add(List.of(t.name(), t.requirement(), t.measured(), "**" + t.status() + "**", t.basis()));

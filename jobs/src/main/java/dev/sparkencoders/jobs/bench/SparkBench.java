@@ -71,8 +71,20 @@ final class SparkBench {
      * came out.
      */
     ChildRun embed(Path input, int rows, BenchEngine engine) {
-        Path output = work.resolve("out-" + rows);
-        Launched run = launch("embed", embedArgs(input, output, engine), engine, rows);
+        return embed(input, rows, engine, "out-" + rows, List.of(), null);
+    }
+
+    /**
+     * Runs embed as {@link #embed(Path, int, BenchEngine)} does, into {@code outName} under the work folder, with
+     * {@code extraArgs} after the usual ones (e.g. {@code --set spark.master=...}); {@code sampler}, when not null,
+     * samples the child's executors while it runs.
+     */
+    ChildRun embed(Path input, int rows, BenchEngine engine, String outName, List<String> extraArgs,
+                   ExecutorSampler sampler) {
+        Path output = work.resolve(outName);
+        List<String> args = new ArrayList<>(embedArgs(input, output, engine));
+        args.addAll(extraArgs);
+        Launched run = launch("embed", args, engine, rows, sampler);
         JsonObject report = JsonParser.parseString(read(output.resolve("_run_report.json"))).getAsJsonObject();
         long rowsOut = report.get("rows_out").getAsLong();
         long failed = report.get("rows_failed").getAsLong();
@@ -91,7 +103,7 @@ final class SparkBench {
      */
     ChildRun sql(Path input, int rows, BenchEngine engine) {
         Path output = work.resolve("sql-out-" + rows);
-        Launched run = launch("sql", sqlArgs(input, output, engine), engine, rows);
+        Launched run = launch("sql", sqlArgs(input, output, engine), engine, rows, null);
         long rowsOut = ParquetRows.count(output);
         if (rowsOut != rows) {
             throw new IllegalStateException("Cannot bench the sql job: " + rowsOut + " rows out of " + rows + " (log "
@@ -102,8 +114,11 @@ final class SparkBench {
 
     private record Launched(double wallSeconds, long peakKb, Path log) {}
 
-    /** Runs the launcher with {@code args}, polling its peak RSS; fails when it exits nonzero. */
-    private Launched launch(String job, List<String> args, BenchEngine engine, int rows) {
+    /**
+     * Runs the launcher with {@code args}, polling its peak RSS (and its executors through {@code sampler}); fails
+     * when it exits nonzero.
+     */
+    private Launched launch(String job, List<String> args, BenchEngine engine, int rows, ExecutorSampler sampler) {
         Path log = work.resolve(job + "-" + ++runCount + "-" + engine.id() + "-" + rows + ".log");
         long start = System.nanoTime();
         Process process = ChildProcess.start("the " + job + " child process", command(args),
@@ -112,6 +127,9 @@ final class SparkBench {
         try {
             while (process.isAlive()) {
                 polled = Math.max(polled, MemoryProbe.peakKb(process.pid()));
+                if (sampler != null) {
+                    sampler.sample(process.toHandle());
+                }
                 process.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {

@@ -1,7 +1,7 @@
 package dev.sparkencoders.jobs.bench;
 
 /**
- * One target of issue 14 and whether the figures of this run meet it. {@code value} is null (and the status
+ * One target of the bench (issues 14, 15 and 16) and whether the figures of this run meet it. {@code value} is null (and the status
  * {@code N/A}) when a figure it needs was not measured.
  */
 record Target(String name, String requirement, Double value, String unit, String status, String basis) {

@@ -16,8 +16,8 @@ import static dev.sparkencoders.jobs.bench.Labels.SPS;
 
 /**
  * Judges the targets of issue 14 from a run's figures, once per engine of {@code bench.engines}: every comparison
- * is on all {@code cores} cores, between figures measured in the same run; then the start-up target, once (the
- * start-up part runs the embed job on ONNX Runtime only). A target whose figures were not measured is N/A.
+ * is on all {@code cores} cores, between figures measured in the same run; then the start-up and SQL targets (issue
+ * 16) and the scaling and soak targets (issue 15), once each. A target whose figures were not measured is N/A.
  */
 final class TargetJudge {
 
@@ -28,6 +28,10 @@ final class TargetJudge {
     static final double STARTUP_RATIO = 3.0;
     /** The most the SQL function may take over a file, as a multiple of the embed job's time on it. */
     static final double SQL_RATIO = 1.25;
+    /** The least two executors must give over one, in task rows/s. */
+    static final double SCALING = 1.8;
+    /** The most an executor's resident set may change between the soak's first and last tenth, in %. */
+    static final double SOAK_DRIFT = 10;
 
     private final Results r;
     private final Figures figures;
@@ -39,7 +43,7 @@ final class TargetJudge {
         this.cores = cores;
     }
 
-    /** The targets of every engine, in engine order, then the start-up target. */
+    /** The targets of every engine, in engine order, then the start-up, SQL, scaling and soak targets. */
     List<Target> judge(List<BenchEngine> engines) {
         List<Target> out = new ArrayList<>();
         for (BenchEngine engine : engines) {
@@ -47,7 +51,44 @@ final class TargetJudge {
         }
         out.add(startup());
         out.add(sql());
+        out.add(scaling());
+        out.add(soakMemory());
+        out.add(soakFailures());
         return out;
+    }
+
+    /** Two executors' task rows/s over one executor's (section 8). */
+    Target scaling() {
+        String name = "Executor scaling [" + r.settings.engines().get(0).id() + "]";
+        String requirement = String.format(Locale.ROOT, ">= %.1fx, 2 executors vs 1 of one core each", SCALING);
+        Optional<Stats> ratio = figures.first(Labels.SCALING, x -> x.key(0).equals("2"), ClusterPart.SCALING_RATIO);
+        return Target.atLeast(name, requirement, ratio.map(Stats::median).orElse(null), SCALING, "x",
+                r.table(Labels.SCALING) == null ? "scaling part not run" : "task rows/s of the embed job on "
+                        + ClusterPart.master(2) + " over " + ClusterPart.master(1) + ", "
+                        + String.format(Locale.ROOT, "%,d", r.settings.scalingRows()) + " rows (section 8)");
+    }
+
+    /** The largest change of an executor's resident set between the soak's first and last tenth (section 9). */
+    Target soakMemory() {
+        String name = "Soak: executor memory flat [" + r.settings.engines().get(0).id() + "]";
+        String requirement = String.format(Locale.ROOT, "<= %.0f%%, peak RSS of each executor, first vs last 10%%",
+                SOAK_DRIFT);
+        Table soak = r.table(Labels.SOAK);
+        Double worst = soak == null ? null : soak.rows.stream().map(x -> x.metric(ClusterPart.RSS_CHANGE))
+                .flatMap(Optional::stream).map(x -> Math.abs(x.median())).max(Double::compare).orElse(null);
+        return Target.atMost(name, requirement, worst, SOAK_DRIFT, "%", soak == null ? "soak part not run"
+                : "largest change between the peaks of an executor's VmRSS in the first and the last 10% of "
+                        + String.format(Locale.ROOT, "%,d", r.settings.soakRows()) + " rows on "
+                        + ClusterPart.master(2) + " (section 9)");
+    }
+
+    /** Failed task attempts during the soak (section 9). */
+    Target soakFailures() {
+        String name = "Soak: no task failures [" + r.settings.engines().get(0).id() + "]";
+        Optional<Stats> failed = figures.first(Labels.SOAK, x -> x.key(0).startsWith(ClusterPart.TASKS_ROW),
+                ClusterPart.FAILED);
+        return Target.atMost(name, "0 failed task attempts", failed.map(Stats::median).orElse(null), 0, "",
+                r.table(Labels.SOAK) == null ? "soak part not run" : "Spark's event log of the soak (section 9)");
     }
 
     /** The sql job's median wall time over the embed job's on the same file (section 4c). */

@@ -264,7 +264,7 @@ class BenchPiecesTest {
         List<Target> targets = new TargetJudge(r, 2).judge(List.of(BenchEngine.PYTORCH));
         Map<String, Target> byName = new LinkedHashMap<>();
         targets.forEach(t -> byName.put(t.name().replace(" [pytorch]", ""), t));
-        assertEquals(7, targets.size(), byName.keySet().toString());
+        assertEquals(10, targets.size(), byName.keySet().toString());
 
         Target job = byName.get("Embed job vs ONNX Runtime at its best");
         assertEquals(840 / 800.0, job.value(), 1e-9, "one-per-call rows are not 'batched': " + job.basis());
@@ -286,11 +286,38 @@ class BenchPiecesTest {
         Target sql = targets.get(6);
         assertEquals(Target.NOT_MEASURED, sql.status(), "the sql part did not run");
         assertEquals("<= 1.25x, same file, launcher to exit", sql.requirement());
+        assertEquals(List.of(Target.NOT_MEASURED, Target.NOT_MEASURED, Target.NOT_MEASURED),
+                targets.subList(7, 10).stream().map(Target::status).toList(), "scaling and soak did not run");
 
         Results fewRows = new Results(settings(11_000), "now", Map.of());
         fewRows.add(spark);
         Target noted = new TargetJudge(fewRows, 2).judge(BenchEngine.PYTORCH).get(4);
         assertTrue(noted.basis().contains("NOTE: only 11000 rows"), noted.basis());
+    }
+
+    @Test
+    void judgesScalingAndSoakFromTheirTables() {
+        Results r = new Results(settings(46_000), "now", Map.of());
+        Table scaling = r.add(new Table(Labels.SCALING, "8", "", List.of("executors", "rows"),
+                List.of(ClusterPart.SCALING_RATIO)));
+        scaling.add(List.of("1", "23,000"), Map.of());
+        scaling.add(List.of("2", "23,000"), Map.of(ClusterPart.SCALING_RATIO, Stats.single(1.7)));
+        Table soak = r.add(new Table(Labels.SOAK, "9", "", List.of("executor", "samples"),
+                List.of(ClusterPart.RSS_CHANGE, ClusterPart.FAILED)));
+        soak.add(List.of("executor 1 (pid 1)", "900"), Map.of(ClusterPart.RSS_CHANGE, Stats.single(4.0)));
+        soak.add(List.of("executor 2 (pid 2)", "900"), Map.of(ClusterPart.RSS_CHANGE, Stats.single(-12.5)));
+        soak.add(List.of(ClusterPart.TASKS_ROW + " (50)", ""), Map.of(ClusterPart.FAILED, Stats.single(0)));
+        TargetJudge judge = new TargetJudge(r, 2);
+
+        Target scaled = judge.scaling();
+        assertEquals(1.7, scaled.value(), 1e-9);
+        assertEquals(Target.FAIL, scaled.status(), "1.7x is below 1.8x");
+        Target flat = judge.soakMemory();
+        assertEquals(12.5, flat.value(), 1e-9, "the largest change either way");
+        assertEquals(Target.FAIL, flat.status());
+        Target failures = judge.soakFailures();
+        assertEquals(0, failures.value(), 1e-9);
+        assertEquals(Target.PASS, failures.status());
     }
 
     @Test
@@ -330,10 +357,11 @@ class BenchPiecesTest {
     @Test
     void startupIsAPartOfTheDefaultRunAndParsesLikeTheOthers() {
         assertEquals(Part.STARTUP, Part.parse(" Startup "));
-        assertEquals("engine,peer,naive,spark,roofline,memory,startup,sql", Part.names());
+        assertEquals("engine,peer,naive,spark,roofline,memory,startup,sql,scaling,soak", Part.names());
         assertEquals(Set.of(Part.ENGINE, Part.STARTUP), BenchJob.parts("engine, startup"));
-        assertEquals(EnumSet.allOf(Part.class), BenchJob.parts(ConfigKey.BENCH_PARTS.defaultValue().orElseThrow()),
-                "the default bench.parts runs every part");
+        assertEquals(EnumSet.complementOf(EnumSet.of(Part.SOAK)),
+                BenchJob.parts(ConfigKey.BENCH_PARTS.defaultValue().orElseThrow()),
+                "the default bench.parts runs every part but the hour-long soak");
         JobConfigException unknown = assertThrows(JobConfigException.class, () -> BenchJob.parts("start-up"));
         assertTrue(unknown.getMessage().startsWith("Cannot use bench part 'start-up': unknown part"),
                 unknown.getMessage());
@@ -347,7 +375,7 @@ class BenchPiecesTest {
         Files.writeString(root.resolve("jobs/target/launcher/jvm-options.txt"), "--add-opens=a=b  -Dx=y\n");
         BenchSettings settings = new BenchSettings(root, Path.of("sts-dev.csv"), null, 1, Set.of(Part.STARTUP),
                 Path.of("B.md"), 0, 0, 16, List.of(1, 2), 2, 32, 46_000, 11_500, List.of(10_000, 100_000),
-                List.of(BenchEngine.PYTORCH), List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
+                23_000, 1_000_000, List.of(BenchEngine.PYTORCH), List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
         Path work = dir.resolve("work");
         StartupBench children = new StartupBench(settings, work, work.resolve("m.onnx"), work.resolve("t.json"),
                 "A man is playing a flute.", 384);
@@ -417,7 +445,8 @@ class BenchPiecesTest {
 
     private static BenchSettings settings(int sparkRows) {
         return new BenchSettings(Path.of("."), Path.of("sts-dev.csv"), null, 1, Set.of(Part.ENGINE), Path.of("B.md"),
-                0, 0, 16, List.of(1, 2), 2, 32, sparkRows, 11_500, List.of(10_000, 100_000), List.of(BenchEngine.PYTORCH),
+                0, 0, 16, List.of(1, 2), 2, 32, sparkRows, 11_500, List.of(10_000, 100_000), 23_000, 1_000_000,
+                List.of(BenchEngine.PYTORCH),
                 List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
     }
 }

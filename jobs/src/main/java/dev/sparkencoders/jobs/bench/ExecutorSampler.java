@@ -1,0 +1,78 @@
+package dev.sparkencoders.jobs.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The resident set (VmRSS) of every Spark executor JVM under a child process, sampled at most once per
+ * {@code intervalMs}: on a {@code local-cluster[...]} master the driver's in-process Worker starts each executor
+ * as a child JVM ({@code CoarseGrainedExecutorBackend}), so executors are found among the child's descendants.
+ *
+ * <pre>{@code
+ * ExecutorSampler sampler = new ExecutorSampler(1000);
+ * sampler.sample(child.toHandle());    // call it often; it reads /proc at most once a second
+ * sampler.byExecutor();                                   // pid -> samples in time order
+ * }</pre>
+ */
+final class ExecutorSampler {
+
+    /** One reading: when (epoch ms), and the executor's resident set in kB. */
+    record Sample(long epochMs, long rssKb) {}
+
+    static final String EXECUTOR_CLASS = "CoarseGrainedExecutorBackend";
+
+    private final long intervalMs;
+    private final Map<Long, List<Sample>> samples = new LinkedHashMap<>();
+    private long last = Long.MIN_VALUE;
+
+    ExecutorSampler(long intervalMs) {
+        this.intervalMs = intervalMs;
+    }
+
+    /** Reads every executor's VmRSS under {@code child} unless the last reading is less than the interval ago. */
+    void sample(ProcessHandle child) {
+        long now = System.currentTimeMillis();
+        if (last != Long.MIN_VALUE && now - last < intervalMs) {
+            return;
+        }
+        last = now;
+        child.descendants().filter(ExecutorSampler::isExecutor).forEach(p -> {
+            long kb = MemoryProbe.residentKb(p.pid());
+            if (kb > 0) {
+                samples.computeIfAbsent(p.pid(), x -> new ArrayList<>()).add(new Sample(now, kb));
+            }
+        });
+    }
+
+    /**
+     * Whether {@code p}'s command line names the executor class, read from {@code /proc/<pid>/cmdline} itself:
+     * {@link ProcessHandle.Info#commandLine()} stops at 4,096 characters, before the class name of an executor whose
+     * class path runs to tens of kilobytes.
+     */
+    private static boolean isExecutor(ProcessHandle p) {
+        try {
+            byte[] line = Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline"));
+            return new String(line, StandardCharsets.UTF_8).contains(EXECUTOR_CLASS);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Every executor seen, by process id in order of appearance, with its samples in time order. */
+    Map<Long, List<Sample>> byExecutor() {
+        return samples;
+    }
+
+    /** The largest reading of {@code executor} within {@code [fromMs, toMs]} (epoch ms), or empty when none is. */
+    static Optional<Long> peakKb(List<Sample> executor, long fromMs, long toMs) {
+        return executor.stream().filter(x -> x.epochMs() >= fromMs && x.epochMs() <= toMs)
+                .map(Sample::rssKb).max(Long::compare);
+    }
+}
