@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -50,14 +49,48 @@ final class SparkSubmitProcess {
 
     /** Runs {@code spark-submit <args>} from the project root and waits up to 10 minutes. */
     static Result run(Path dir, List<String> args) throws IOException, InterruptedException {
+        Started started = start(dir, args);
+        Process process = started.process();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            fail("spark-submit did not finish within 10 minutes:\n" + started.stderr());
+        }
+        return new Result(process.exitValue(), started.sparkHome(), started.stdout(), started.stderr());
+    }
+
+    /** A spark-submit still running (a server), with the files its output goes to. */
+    record Started(Process process, Path sparkHome, Path stdoutFile, Path stderrFile) {
+
+        String stdout() throws IOException {
+            return Files.readString(stdoutFile, StandardCharsets.ISO_8859_1);
+        }
+
+        String stderr() throws IOException {
+            return Files.readString(stderrFile, StandardCharsets.ISO_8859_1);
+        }
+
+        /** Stops the process and everything it started. */
+        void stop() throws InterruptedException {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts {@code spark-submit <args>} from the project root without waiting for it. */
+    static Started start(Path dir, List<String> args) throws IOException {
+        return start(dir, sparkClassPath(), args);
+    }
+
+    /** Starts {@code spark-submit <args>} with another Spark installation's class path. */
+    static Started start(Path dir, String classPath, List<String> args) throws IOException {
         Path sparkHome = Files.createDirectories(dir.resolve("spark-home/jars")).getParent();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx2g");
-        Collections.addAll(command,
-                Files.readString(ROOT.resolve("jobs/target/launcher/jvm-options.txt")).trim().split("\\s+"));
+        command.addAll(jvmOptions());
         command.add("-cp");
-        command.add(sparkClassPath());
+        command.add(classPath);
         command.add("org.apache.spark.deploy.SparkSubmit");
         command.addAll(args);
         Path stdout = dir.resolve("stdout.txt");
@@ -70,12 +103,11 @@ final class SparkSubmitProcess {
         env.put("SPARK_LOCAL_IP", "127.0.0.1");
         env.remove("SPARK_SCALA_VERSION"); // the job passes it to the local-cluster's executor launcher itself
         env.remove("DJL_OFFLINE"); // the project turns offline mode on itself, on the driver and the executors
-        Process process = builder.start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            fail("spark-submit did not finish within 10 minutes:\n" + Files.readString(stderr, StandardCharsets.ISO_8859_1));
-        }
-        return new Result(process.exitValue(), sparkHome, Files.readString(stdout, StandardCharsets.ISO_8859_1),
-                Files.readString(stderr, StandardCharsets.ISO_8859_1));
+        return new Started(builder.start(), sparkHome, stdout, stderr);
+    }
+
+    /** The JVM options the launcher uses (Spark's module openings). */
+    static List<String> jvmOptions() throws IOException {
+        return List.of(Files.readString(ROOT.resolve("jobs/target/launcher/jvm-options.txt")).trim().split("\\s+"));
     }
 }

@@ -30,6 +30,7 @@ final class ClusterPart {
     static final String WORKER_MB = "2048";
     static final String TASK_RPS = "task rows/s";
     static final String SCALING_RATIO = "÷ 1 executor";
+    static final String CORES_BUSY = "executor cores busy";
     static final String RSS_FIRST = "RSS first 10% MiB";
     static final String RSS_LAST = "RSS last 10% MiB";
     static final String RSS_CHANGE = "RSS change %";
@@ -126,24 +127,32 @@ final class ClusterPart {
         int rows = ctx.s.scalingRows();
         Path input = BenchInputs.rowsFile(work, sentences, rows);
         Map<Integer, List<ClusterRun>> runs = new LinkedHashMap<>();
+        Map<Integer, List<Double>> busy = new LinkedHashMap<>();
         for (int i = 1; i <= ctx.s.runs(); i++) {
             for (int executors : List.of(1, 2)) {
+                ExecutorSampler sampler = new ExecutorSampler(1000);
                 ClusterRun run = embed(spark, work, input, rows, executors, "scaling-" + executors + "-" + i,
-                        List.of(), null);
+                        List.of(), sampler);
+                busy.computeIfAbsent(executors, x -> new ArrayList<>()).add(sampler.cpuSeconds(run.firstLaunch(),
+                        run.lastFinish()) / ((run.lastFinish() - run.firstLaunch()) / 1000.0));
                 runs.computeIfAbsent(executors, x -> new ArrayList<>()).add(run);
                 Benchmark.log(String.format(Locale.ROOT, "scaling, run %d/%d, %s: %.1f s wall, %s task rows/s,"
-                                + " %d tasks", i, ctx.s.runs(), master(executors), run.child().wallSeconds(),
-                        Stats.number(run.taskRowsPerSecond()), run.encoding().size()));
+                                + " %d tasks, %s executor cores busy", i, ctx.s.runs(), master(executors),
+                        run.child().wallSeconds(), Stats.number(run.taskRowsPerSecond()), run.encoding().size(),
+                        Stats.number(busy.get(executors).get(i - 1))));
             }
         }
         Table t = ctx.r.add(new Table(Labels.SCALING, "8. Executor scaling",
                 String.format(Locale.ROOT, "./spark-encoders embed over %,d short sentences on %s and %s (executor"
                                 + " JVMs of one core each, %s=%s), alternating. 'rows/s' is launcher to exit; '%s' is"
                                 + " the rows the encoding tasks wrote from the first task's launch to the last one's"
-                                + " end (Spark's event log), without the driver's and executors' start-up; '%s'"
-                                + " divides the medians of '%s'.", rows, master(1), master(2),
-                        EngineSeam.ENGINE_KEY, ctx.s.engines().get(0).id(), TASK_RPS, SCALING_RATIO, TASK_RPS),
-                List.of("executors", "rows"), List.of("wall s", "rows/s", TASK_RPS, "tasks", SCALING_RATIO)));
+                                + " end (Spark's event log), without the driver's and executors' start-up; '%s' is"
+                                + " the CPU seconds the executor JVMs used over that time (/proc, every thread: the"
+                                + " task, the JIT, the garbage collector, Spark's own) per second; '%s' divides the"
+                                + " medians of '%s'.", rows, master(1), master(2), EngineSeam.ENGINE_KEY,
+                        ctx.s.engines().get(0).id(), TASK_RPS, CORES_BUSY, SCALING_RATIO, TASK_RPS),
+                List.of("executors", "rows"), List.of("wall s", "rows/s", TASK_RPS, "tasks", CORES_BUSY,
+                SCALING_RATIO)));
         Stats one = null;
         for (Map.Entry<Integer, List<ClusterRun>> e : runs.entrySet()) {
             List<ClusterRun> list = e.getValue();
@@ -153,6 +162,7 @@ final class ClusterPart {
             Stats tasks = Stats.of(list.stream().map(ClusterRun::taskRowsPerSecond).toList());
             metrics.put(TASK_RPS, tasks);
             metrics.put("tasks", Stats.of(list.stream().map(x -> (double) x.encoding().size()).toList()));
+            metrics.put(CORES_BUSY, Stats.of(busy.get(e.getKey())));
             if (one == null) {
                 one = tasks;
             } else {
@@ -162,9 +172,11 @@ final class ClusterPart {
         }
         t.notes.add("Command: `" + spark.describe(input, rows, ctx.s.engines().get(0)) + " --set spark.master="
                 + master(2) + "` (and " + master(1) + ").");
-        t.notes.add("Each executor starts its own JVM and loads its own copy of the model inside its first task, and"
-                + " the driver's JVM shares the same " + ctx.cores + " cores: on a machine with as many cores as"
-                + " executors the driver's work (scheduling, progress, the run report) competes with the executors.");
+        t.notes.add("Each executor starts its own JVM and loads its own copy of the model inside its first task. An"
+                + " executor of one core runs one task at a time, but nothing holds its JVM to one core: on a machine"
+                + " with spare cores its other threads (JIT, garbage collector, Parquet writer) run beside the task,"
+                + " and the driver's JVM shares the same " + ctx.cores + " cores. '" + CORES_BUSY + "' shows the"
+                + " CPU each layout had.");
     }
 
     private void soak(SparkBench spark, Path work, List<String> sentences) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The resident set (VmRSS) of every Spark executor JVM under a child process, sampled at most once per
+ * The resident set (VmRSS) and CPU time of every Spark executor JVM under a child process, sampled at most once per
  * {@code intervalMs}: on a {@code local-cluster[...]} master the driver's in-process Worker starts each executor
  * as a child JVM ({@code CoarseGrainedExecutorBackend}), so executors are found among the child's descendants.
  *
@@ -23,8 +23,11 @@ import java.util.Optional;
  */
 final class ExecutorSampler {
 
-    /** One reading: when (epoch ms), and the executor's resident set in kB. */
-    record Sample(long epochMs, long rssKb) {}
+    /** One reading: when (epoch ms), the executor's resident set in kB and the CPU seconds it has used so far. */
+    record Sample(long epochMs, long rssKb, double cpuSeconds) {}
+
+    /** The kernel's clock ticks per second in {@code /proc/<pid>/stat} (USER_HZ, 100 on Linux x86 and arm). */
+    static final double TICKS_PER_SECOND = 100;
 
     static final String EXECUTOR_CLASS = "CoarseGrainedExecutorBackend";
 
@@ -45,8 +48,9 @@ final class ExecutorSampler {
         last = now;
         child.descendants().filter(ExecutorSampler::isExecutor).forEach(p -> {
             long kb = MemoryProbe.residentKb(p.pid());
-            if (kb > 0) {
-                samples.computeIfAbsent(p.pid(), x -> new ArrayList<>()).add(new Sample(now, kb));
+            double cpu = cpuSeconds(p.pid());
+            if (kb > 0 && cpu >= 0) {
+                samples.computeIfAbsent(p.pid(), x -> new ArrayList<>()).add(new Sample(now, kb, cpu));
             }
         });
     }
@@ -63,6 +67,39 @@ final class ExecutorSampler {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** User plus system CPU seconds of process {@code pid} ({@code /proc/<pid>/stat}), or -1 once it is gone. */
+    static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * CPU seconds every executor used between {@code fromMs} and {@code toMs}: for each, its last reading at or
+     * before {@code toMs} less its last at or before {@code fromMs} (0 when it started after {@code fromMs}).
+     */
+    double cpuSeconds(long fromMs, long toMs) {
+        double total = 0;
+        for (List<Sample> executor : samples.values()) {
+            total += cpuAt(executor, toMs) - cpuAt(executor, fromMs);
+        }
+        return total;
+    }
+
+    private static double cpuAt(List<Sample> executor, long epochMs) {
+        double cpu = 0;
+        for (Sample s : executor) {
+            if (s.epochMs() <= epochMs) {
+                cpu = s.cpuSeconds();
+            }
+        }
+        return cpu;
     }
 
     /** Every executor seen, by process id in order of appearance, with its samples in time order. */

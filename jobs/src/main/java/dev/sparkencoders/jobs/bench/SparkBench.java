@@ -13,8 +13,8 @@ import java.util.List;
 
 /**
  * The full Spark job as a user runs it: {@code ./spark-encoders embed} (or the {@code sql} job's
- * {@code SELECT value, embed(value)}) over a text file to Parquet on
- * {@code local[*]}, in a child process (with {@code SPARK_ENCODERS_NO_BUILD}, so it never builds). Wall time runs
+ * {@code SELECT value, embed(value)}) over a text file to Parquet on {@code local[*]} (or the master the caller's
+ * extra settings name), in a child process (with {@code SPARK_ENCODERS_NO_BUILD}, so it never builds). Wall time runs
  * from process start to exit, JVM and Spark start-up included. The launcher {@code exec}s java, so the child's peak
  * RSS is the VmHWM of its {@code /proc/<pid>/status}, polled every 100 ms until it exits.
  */

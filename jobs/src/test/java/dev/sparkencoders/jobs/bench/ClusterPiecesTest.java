@@ -47,24 +47,31 @@ class ClusterPiecesTest {
     }
 
     @Test
-    void samplesOnlyExecutorProcessesUnderTheChild() throws Exception {
+    void samplesOnlyExecutorProcessesUnderTheChildWithTheirMemoryAndCpu() throws Exception {
         String marker = ExecutorSampler.EXECUTOR_CLASS;
-        Process parent = new ProcessBuilder("bash", "-c",
-                "bash -c 'sleep 20; : " + marker + "' & sleep 20; wait").start();
+        // the marked grandchild spins for 2-3 s, then sleeps; the parent only sleeps
+        Process parent = new ProcessBuilder("bash", "-c", "bash -c 'end=$((SECONDS+3)); while [ $SECONDS -lt $end ];"
+                + " do :; done; sleep 20; : " + marker + "' & sleep 20; wait").start();
         try {
             ExecutorSampler sampler = new ExecutorSampler(0);
             for (int i = 0; i < 50 && sampler.byExecutor().isEmpty(); i++) {
                 Thread.sleep(100);
                 sampler.sample(parent.toHandle());
             }
-            sampler.sample(parent.toHandle());
+            for (int i = 0; i < 15; i++) {
+                Thread.sleep(100);
+                sampler.sample(parent.toHandle());
+            }
             Map<Long, List<ExecutorSampler.Sample>> seen = sampler.byExecutor();
             assertEquals(1, seen.size(), "the marked child only, not the parent's own sleep: " + seen);
             List<ExecutorSampler.Sample> samples = seen.values().iterator().next();
             assertTrue(samples.size() >= 2 && samples.stream().allMatch(s -> s.rssKb() > 0), samples.toString());
             long first = samples.get(0).epochMs();
+            long last = samples.get(samples.size() - 1).epochMs();
             assertEquals(samples.get(0).rssKb(), ExecutorSampler.peakKb(samples, first, first).orElseThrow());
             assertTrue(ExecutorSampler.peakKb(samples, 0, first - 1).isEmpty());
+            double busy = sampler.cpuSeconds(first, last) / ((last - first) / 1000.0);
+            assertTrue(busy > 0.3 && busy < 1.5, "a spinning shell keeps about one core busy: " + busy + " " + samples);
         } finally {
             parent.descendants().forEach(ProcessHandle::destroyForcibly);
             parent.destroyForcibly();
