@@ -30,6 +30,9 @@ import dev.sparkencoders.spark.ReplacedTokensTask;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskSettings;
 import dev.sparkencoders.spark.TextTask;
+import dev.sparkencoders.spark.ZeroShotEmbeddingTask;
+import dev.sparkencoders.spark.ZeroShotMethod;
+import dev.sparkencoders.spark.ZeroShotNliTask;
 import dev.sparkencoders.text.AggregationStrategy;
 import org.apache.spark.sql.Dataset;
 import org.slf4j.Logger;
@@ -40,6 +43,7 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -116,7 +120,46 @@ final class TaskJob implements Job {
             }
             Double threshold = config.get(ConfigKey.CLASSIFY_THRESHOLD) != null
                     ? config.unitInterval(ConfigKey.CLASSIFY_THRESHOLD) : null;
+            if (config.get(ConfigKey.ZERO_SHOT_LABELS) != null) {
+                return zeroShot(config, text, threshold, model);
+            }
             return ClassifyTask.forModel(text, model, threshold, TaskConfig.longText(config, model));
+        }
+
+        private static TextTask zeroShot(JobConfig config, int text, Double threshold, EncoderModel model) {
+            if (config.get(ConfigKey.HEAD_PATH) != null) {
+                throw new JobConfigException("Cannot use both " + ConfigKey.ZERO_SHOT_LABELS.key() + " and "
+                        + ConfigKey.HEAD_PATH.key() + ": zero-shot labels replace a trained head (unset one of them)");
+            }
+            List<String> labels = Arrays.stream(config.get(ConfigKey.ZERO_SHOT_LABELS).split(",")).map(String::trim)
+                    .toList();
+            String template = config.require(ConfigKey.ZERO_SHOT_TEMPLATE);
+            boolean multiLabel = config.bool(ConfigKey.ZERO_SHOT_MULTI_LABEL);
+            try {
+                ZeroShotMethod method = ZeroShotMethod.parse(config.require(ConfigKey.ZERO_SHOT_METHOD)).resolve(model);
+                if (method == ZeroShotMethod.NLI) {
+                    return ZeroShotNliTask.forModel(text, model, labels, template, multiLabel,
+                            threshold != null ? threshold : multiLabel ? 0.5 : 0.0);
+                }
+                if (multiLabel) {
+                    throw new JobConfigException("Cannot score zero-shot labels one by one with embeddings: the"
+                            + " cosines only rank the labels against each other (use an NLI model with"
+                            + " zero-shot.method=nli, or unset zero-shot.multi-label)");
+                }
+                return new ZeroShotEmbeddingTask(text, labels, template, zeroShotTemperature(config),
+                        threshold != null ? threshold : 0.0, TaskConfig.longText(config, model));
+            } catch (IllegalArgumentException e) {
+                throw new JobConfigException(e.getMessage(), e);
+            }
+        }
+
+        private static double zeroShotTemperature(JobConfig config) {
+            try {
+                return Double.parseDouble(config.require(ConfigKey.ZERO_SHOT_TEMPERATURE));
+            } catch (NumberFormatException e) {
+                throw new JobConfigException("Cannot use " + ConfigKey.ZERO_SHOT_TEMPERATURE.key() + "="
+                        + config.get(ConfigKey.ZERO_SHOT_TEMPERATURE) + ": it is not a number (e.g. 0.05)", e);
+            }
         }
 
         private static EmbedTask embedderTask(TextEmbedder embedder, int text, EncoderModel model) {

@@ -76,6 +76,60 @@ class HeadJobsTest {
     }
 
     @Test
+    void zeroShotWithAnNliModelRanksTheEntailmentOfEachDescriptionInEveryFamily() throws IOException {
+        List<String> labels = List.of("animals", "furniture", "sports");
+        for (Family family : Family.values()) {
+            if (!Head.SEQUENCE_CLASSIFICATION.supportedBy(family)) {
+                continue;
+            }
+            SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve("nli-" + family), family,
+                    Head.SEQUENCE_CLASSIFICATION, 17);
+            nliLabels(model);
+            ScalarReference reference = new ScalarReference(model);
+            for (boolean multiLabel : List.of(false, true)) {
+                List<JsonObject> rows = runOverTexts("classify", model, List.of("zero-shot.labels=" + String.join(",",
+                        labels), "zero-shot.multi-label=" + multiLabel));
+                for (int i = 0; i < TEXTS.size(); i++) {
+                    double[] entailment = new double[labels.size()];
+                    double[] alone = new double[labels.size()];
+                    for (int l = 0; l < labels.size(); l++) {
+                        Encoding e = tokenize(model, TEXTS.get(i), "This text is about " + labels.get(l) + ".");
+                        double[] logits = reference.sequenceLogits(e.getIds(), e.getTypeIds());
+                        entailment[l] = logits[2];
+                        alone[l] = ScalarReference.softmax(new double[] {logits[0], logits[2]})[1];
+                    }
+                    double[] expected = multiLabel ? alone : ScalarReference.softmax(entailment);
+                    Map<String, Double> scores = scores(rows.get(i));
+                    for (int l = 0; l < labels.size(); l++) {
+                        assertEquals(expected[l], scores.get(labels.get(l)), 1e-4,
+                                family + " multi-label " + multiLabel + " row " + i + " " + labels.get(l));
+                    }
+                    List<String> listed = new ArrayList<>();
+                    rows.get(i).getAsJsonArray("labels").forEach(x -> listed.add(x.getAsString()));
+                    long above = java.util.Arrays.stream(expected).filter(p -> p >= (multiLabel ? 0.5 : 0)).count();
+                    assertEquals(above, listed.size(), family + " row " + i + ": " + listed);
+                }
+            }
+        }
+    }
+
+    /** Names the synthetic classifier's three labels as an NLI model's (contradiction, neutral, entailment). */
+    private void nliLabels(SyntheticCheckpoint model) throws IOException {
+        Path config = modelDir(model).resolve("config.json");
+        JsonObject json = com.google.gson.JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+        JsonObject id2label = new JsonObject();
+        JsonObject label2id = new JsonObject();
+        List<String> names = List.of("contradiction", "neutral", "entailment");
+        for (int i = 0; i < names.size(); i++) {
+            id2label.addProperty(String.valueOf(i), names.get(i));
+            label2id.addProperty(names.get(i), i);
+        }
+        json.add("id2label", id2label);
+        json.add("label2id", label2id);
+        Files.writeString(config, json.toString());
+    }
+
+    @Test
     void pairsPicksNextSentencePredictionForBertAndSentenceOrderForAlbert() throws IOException {
         for (Family family : List.of(Family.BERT, Family.ALBERT)) {
             SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve(family.name()), family,

@@ -44,6 +44,15 @@ public final class Tasks {
         };
     }
 
+    /** The raw logits of a sequence-classification head, one array of labels per row. */
+    public static BatchFunction<float[]> classLogits() {
+        return (model, batch, hidden, rows) -> {
+            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden)) {
+                return rowsOf(logits.toFloatArray(), rows.size());
+            }
+        };
+    }
+
     /**
      * A cross-encoder's score for a text pair: the sigmoid of the logit for a one-label head (as
      * sentence-transformers' CrossEncoder), else the probability of the last label (the "entailment" / "relevant"

@@ -57,11 +57,15 @@ public record ClassifyTask(int textIndex, List<String> labelNames, double thresh
         var documents = rows.stream().map(r -> longText.prepare(runner.model().tokenizer(), TextTask.text(r, textIndex)))
                 .toList();
         return LongTextPolicy.run(runner, documents, Tasks.classProbabilities()).stream()
-                .map(r -> r.map(windows -> columns(LongTextPolicy.mean(windows))))
+                .map(r -> r.map(windows -> columns(LongTextPolicy.mean(windows), labelNames, threshold)))
                 .toList();
     }
 
-    private Object[] columns(float[] probabilities) {
+    /**
+     * The {@link #FIELDS} of one row from its label probabilities (index i names {@code labelNames.get(i)}, or
+     * {@code LABEL_i} past its end): the best label, those at or above {@code threshold} best first, and every score.
+     */
+    static Object[] columns(float[] probabilities, List<String> labelNames, double threshold) {
         Integer[] order = new Integer[probabilities.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -71,15 +75,15 @@ public record ClassifyTask(int textIndex, List<String> labelNames, double thresh
         java.util.Map<String, Float> scores = new LinkedHashMap<>();
         for (int i : order) {
             if (probabilities[i] >= threshold) {
-                above.add(name(i));
+                above.add(name(labelNames, i));
             }
-            scores.put(name(i), probabilities[i]);
+            scores.put(name(labelNames, i), probabilities[i]);
         }
         Map<String, Float> scalaScores = Map.from(CollectionConverters.asScala(scores));
-        return new Object[] {name(order[0]), above.toArray(new String[0]), scalaScores};
+        return new Object[] {name(labelNames, order[0]), above.toArray(new String[0]), scalaScores};
     }
 
-    private String name(int index) {
+    private static String name(List<String> labelNames, int index) {
         return index < labelNames.size() ? labelNames.get(index) : "LABEL_" + index;
     }
 }
