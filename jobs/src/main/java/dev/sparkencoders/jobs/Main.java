@@ -24,6 +24,7 @@ public final class Main {
             Map.entry("embed", TaskJob::embed),
             Map.entry("classify", TaskJob::classify),
             Map.entry("pairs", TaskJob::pairs),
+            Map.entry("qa", TaskJob::questionAnswering),
             Map.entry("fill-mask", TaskJob::fillMask),
             Map.entry("ner", TaskJob::ner),
             Map.entry("replaced-tokens", TaskJob::replacedTokens),

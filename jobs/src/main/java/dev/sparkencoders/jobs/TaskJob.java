@@ -26,6 +26,7 @@ import dev.sparkencoders.spark.FillMaskTask;
 import dev.sparkencoders.spark.NerTask;
 import dev.sparkencoders.spark.PairMode;
 import dev.sparkencoders.spark.PairsTask;
+import dev.sparkencoders.spark.QuestionAnswerTask;
 import dev.sparkencoders.spark.ReplacedTokensTask;
 import dev.sparkencoders.spark.TaskCounters;
 import dev.sparkencoders.spark.TaskSettings;
@@ -190,6 +191,29 @@ final class TaskJob implements Job {
     static TaskJob replacedTokens() {
         return new TaskJob("replaced-tokens", (config, input, model) ->
                 new ReplacedTokensTask(textColumn(config, input), TaskConfig.longText(config, model)));
+    }
+
+    static TaskJob questionAnswering() {
+        return new TaskJob("qa", (config, input, model) -> {
+            int question = InputReader.stringColumn(input, config.require(ConfigKey.QA_QUESTION_COL),
+                    ConfigKey.QA_QUESTION_COL);
+            int context = InputReader.stringColumn(input, config.require(ConfigKey.QA_CONTEXT_COL),
+                    ConfigKey.QA_CONTEXT_COL);
+            double nullThreshold;
+            try {
+                nullThreshold = Double.parseDouble(config.require(ConfigKey.QA_NULL_THRESHOLD));
+            } catch (NumberFormatException e) {
+                throw new JobConfigException("Cannot use " + ConfigKey.QA_NULL_THRESHOLD.key() + "="
+                        + config.get(ConfigKey.QA_NULL_THRESHOLD) + ": it is not a number (e.g. 0.0)", e);
+            }
+            try {
+                return new QuestionAnswerTask(question, context, config.nonNegativeInt(ConfigKey.QA_DOC_STRIDE),
+                        config.positiveInt(ConfigKey.QA_MAX_ANSWER_TOKENS), nullThreshold,
+                        config.positiveInt(ConfigKey.QA_TOP_K));
+            } catch (IllegalArgumentException e) {
+                throw new JobConfigException(e.getMessage(), e);
+            }
+        });
     }
 
     static TaskJob pairs() {

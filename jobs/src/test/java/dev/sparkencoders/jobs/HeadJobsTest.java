@@ -113,6 +113,98 @@ class HeadJobsTest {
         }
     }
 
+    @Test
+    void qaFindsTheBestSpanOverEveryWindowOfALongContextInEveryFamily() throws IOException {
+        StringBuilder longContext = new StringBuilder();
+        for (int i = 0; longContext.length() < 9000; i++) {
+            longContext.append(TEXTS.get(i % 3)).append(i % 2 == 0 ? " . " : " and ");
+        }
+        List<String[]> pairs = List.of(new String[] {"where is the cat", longContext.toString().trim()},
+                new String[] {"what is running", TEXTS.get(1)}, new String[] {"", TEXTS.get(2)},
+                new String[] {"where is the dog", ""});
+        for (Family family : Family.values()) {
+            SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve("qa-" + family), family,
+                    Head.QUESTION_ANSWERING, 23);
+            ScalarReference reference = new ScalarReference(model);
+            Path input = dir.resolve("qa-" + family + ".json");
+            List<String> lines = new ArrayList<>();
+            for (String[] p : pairs) {
+                JsonObject o = new JsonObject();
+                o.addProperty("question", p[0]);
+                o.addProperty("context", p[1]);
+                lines.add(o.toString());
+            }
+            Files.write(input, lines);
+            List<JsonObject> rows = run("qa", model, input, List.of("qa.doc-stride=16", "qa.top-k=3"));
+            for (int i = 0; i < pairs.size(); i++) {
+                String context = pairs.get(i)[1];
+                List<double[]> spans = new ArrayList<>(); // start char, end char, score
+                double noAnswer = Double.POSITIVE_INFINITY;
+                int windows = 0;
+                for (Encoding w : qaWindows(model, pairs.get(i)[0], context, 16)) {
+                    windows++;
+                    double[][] logits = reference.qaLogits(w.getIds(), w.getTypeIds());
+                    long[] sequence = w.getSequenceIds();
+                    long[] special = w.getSpecialTokenMask();
+                    double[] start = new double[logits.length];
+                    double[] end = new double[logits.length];
+                    for (int t = 0; t < logits.length; t++) {
+                        boolean context1 = sequence[t] == 1 && special[t] == 0;
+                        start[t] = t == 0 || context1 ? logits[t][0] : -10000;
+                        end[t] = t == 0 || context1 ? logits[t][1] : -10000;
+                    }
+                    start = ScalarReference.softmax(start);
+                    end = ScalarReference.softmax(end);
+                    noAnswer = Math.min(noAnswer, start[0] * end[0]);
+                    var offsets = w.getCharTokenSpans();
+                    for (int a = 1; a < logits.length; a++) {
+                        for (int b = a; b < Math.min(logits.length, a + 15); b++) {
+                            if (sequence[a] == 1 && special[a] == 0 && sequence[b] == 1 && special[b] == 0) {
+                                spans.add(new double[] {offsets[a].getStart(), offsets[b].getEnd(),
+                                        start[a] * end[b]});
+                            }
+                        }
+                    }
+                }
+                JsonObject row = rows.get(i);
+                String where = family + " row " + i;
+                if (i == 0) {
+                    assertTrue(windows > 30, where + ": the long context needs many windows, got " + windows);
+                }
+                spans.sort((x, y) -> Double.compare(y[2], x[2]));
+                if (spans.isEmpty()) {
+                    assertTrue(row.get("is_impossible").getAsBoolean(), where + ": an empty context has no answer");
+                    assertEquals(noAnswer, row.get("score").getAsDouble(), 1e-4, where);
+                    continue;
+                }
+                double[] best = spans.get(0);
+                assertEquals(noAnswer > best[2], row.get("is_impossible").getAsBoolean(), where);
+                JsonObject first = row.getAsJsonArray("answers").get(0).getAsJsonObject();
+                assertEquals(best[2], first.get("score").getAsDouble(), 1e-4 * Math.max(1, best[2]), where);
+                assertEquals((int) best[0], first.get("start").getAsInt(), where);
+                assertEquals((int) best[1], first.get("end").getAsInt(), where);
+                assertEquals(context.substring((int) best[0], (int) best[1]), first.get("answer").getAsString(), where);
+                assertTrue(row.getAsJsonArray("answers").size() <= 3, where + ": qa.top-k=3");
+                if (!row.get("is_impossible").getAsBoolean()) {
+                    assertEquals(first.get("answer").getAsString(), row.get("answer").getAsString(), where);
+                }
+            }
+        }
+    }
+
+    /** The question-context windows as HuggingFace's tokenizer cuts them (second text only, overflowing). */
+    private List<Encoding> qaWindows(SyntheticCheckpoint model, String question, String context, int stride)
+            throws IOException {
+        try (HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
+                .optTokenizerPath(modelDir(model).resolve("tokenizer.json")).optMaxLength(64)
+                .optTruncateSecondOnly().optStride(stride).optWithOverflowingTokens(true).optPadding(false).build()) {
+            Encoding e = tokenizer.encode(question, context);
+            List<Encoding> all = new ArrayList<>(List.of(e));
+            all.addAll(List.of(e.getOverflowing()));
+            return all;
+        }
+    }
+
     /** Names the synthetic classifier's three labels as an NLI model's (contradiction, neutral, entailment). */
     private void nliLabels(SyntheticCheckpoint model) throws IOException {
         Path config = modelDir(model).resolve("config.json");

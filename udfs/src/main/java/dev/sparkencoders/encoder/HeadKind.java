@@ -12,7 +12,9 @@ public enum HeadKind {
     /** Vocabulary logits for any token positions [..., V], decoder tied to the word embeddings. */
     MASKED_LM("a masked-LM head (e.g. BertForMaskedLM, BertForPreTraining, ElectraForMaskedLM)"),
     /** ELECTRA discriminator logit per token [B, L]; sigmoid = probability the token was replaced. */
-    REPLACED_TOKEN("an ELECTRA discriminator head (ElectraForPreTraining)");
+    REPLACED_TOKEN("an ELECTRA discriminator head (ElectraForPreTraining)"),
+    /** Extractive question answering: start and end logits per token [B, L, 2] ({@code qa_outputs}). */
+    QUESTION_ANSWERING("a question-answering head (e.g. BertForQuestionAnswering)");
 
     private final String description;
 

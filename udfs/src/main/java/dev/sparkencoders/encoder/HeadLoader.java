@@ -92,6 +92,10 @@ public final class HeadLoader {
                     steps.add(Dense.load(heads, "discriminator_predictions.dense_prediction", 1, h)::apply);
                     steps.add(x -> x.squeeze(-1));
                 }
+                case QUESTION_ANSWERING -> {
+                    outputs = 2;
+                    steps.add(Dense.load(heads, "qa_outputs", 2, h)::apply);
+                }
                 default -> throw new IllegalStateException("unknown head " + kind);
             }
             heads.verify(action, "the checkpoint does not carry this head; use one fine-tuned or pre-trained with it");

@@ -99,6 +99,15 @@ public final class Tasks {
         };
     }
 
+    /** Extractive QA: per token of the row, its start and end logits, [tokens of the row][2]. */
+    public static BatchFunction<float[][]> answerSpanLogits() {
+        return (model, batch, hidden, rows) -> {
+            try (NDArray logits = model.head(HeadKind.QUESTION_ANSWERING).apply(hidden)) {
+                return perToken(logits.toFloatArray(), rows, batch.width(), 2);
+            }
+        };
+    }
+
     /** ELECTRA replaced-token detection: per token, the probability that it was replaced. */
     public static BatchFunction<float[]> replacedTokenProbabilities() {
         return (model, batch, hidden, rows) -> {

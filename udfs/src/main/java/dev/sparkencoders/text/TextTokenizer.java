@@ -7,6 +7,8 @@ import dev.sparkencoders.model.CheckpointException;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -37,6 +39,7 @@ public final class TextTokenizer implements AutoCloseable {
     private final int maxLength;
     private final int vocabularySize;
     private HuggingFaceTokenizer untruncated;
+    private final Map<Integer, HuggingFaceTokenizer> pairWindowTokenizers = new HashMap<>();
     private boolean closed;
 
     private TextTokenizer(HuggingFaceTokenizer tokenizer, Path tokenizerJson, int maxLength, int vocabularySize) {
@@ -136,6 +139,69 @@ public final class TextTokenizer implements AutoCloseable {
         return document(text).windows(maxLength, stride);
     }
 
+    /**
+     * A question and a context too long to fit one row, as HuggingFace's question-answering pipeline cuts them: each
+     * row holds the whole {@code first} text and a window of {@code second}, {@link #maxLength()} tokens in all, and
+     * consecutive windows of {@code second} overlap by {@code stride} tokens. Character spans of second-segment
+     * tokens index into {@code second}. A pair that fits gives one row; rows are not flagged {@code truncated}.
+     */
+    public List<TextPairWindow> pairWindows(String first, String second, int stride) {
+        String a = checked(first);
+        String b = checked(second);
+        int room = maxLength - encodePair(a, "").length();
+        if (room < 1) {
+            throw new IllegalArgumentException("Cannot encode the text pair: the first text fills all "
+                    + maxLength + " tokens of a row, leaving none for the second (shorten it or raise"
+                    + " model.max-length)");
+        }
+        if (stride < 0 || stride >= room) {
+            throw new IllegalArgumentException("Cannot cut the second text into windows of " + room + " tokens"
+                    + " overlapping by " + stride + ": the overlap must be at least 0 and less than the window (lower"
+                    + " the stride or shorten the first text)");
+        }
+        Encoding encoding = pairWindowTokenizer(stride).encode(a, b);
+        List<TextPairWindow> rows = new ArrayList<>();
+        rows.add(pairWindow(encoding, a, b));
+        for (Encoding overflow : encoding.getOverflowing()) {
+            rows.add(pairWindow(overflow, a, b));
+        }
+        return rows;
+    }
+
+    private static TextPairWindow pairWindow(Encoding encoding, String first, String second) {
+        long[] sequences = encoding.getSequenceIds();
+        long[] mask = encoding.getSpecialTokenMask();
+        int start = -1;
+        int end = -1;
+        for (int i = 0; i < sequences.length; i++) {
+            if (sequences[i] == 1 && mask[i] == 0) {
+                start = start < 0 ? i : start;
+                end = i + 1;
+            }
+        }
+        return new TextPairWindow(of(encoding, first, second, false), Math.max(start, 0), Math.max(end, 0));
+    }
+
+    private synchronized HuggingFaceTokenizer pairWindowTokenizer(int stride) {
+        if (closed) {
+            throw new IllegalStateException("Cannot encode text: the tokenizer " + tokenizerJson
+                    + " is closed (load it again)");
+        }
+        return pairWindowTokenizers.computeIfAbsent(stride, s -> {
+            try {
+                HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
+                        .optPadding(false).optTruncateSecondOnly().optMaxLength(maxLength).optStride(s)
+                        .optWithOverflowingTokens(true);
+                builder.configure(Map.of("modelMaxLength", maxLength));
+                return builder.build();
+            } catch (IOException | RuntimeException e) {
+                throw new CheckpointException("Cannot load tokenizer " + tokenizerJson + ": "
+                        + CheckpointException.firstLine(e) + " (it must be a HuggingFace fast-tokenizer"
+                        + " tokenizer.json)", e);
+            }
+        });
+    }
+
     private DocumentTokens document(String text) {
         String checked = checked(text);
         return DocumentTokens.of(of(untruncated().encode(checked), checked, null, false));
@@ -214,5 +280,6 @@ public final class TextTokenizer implements AutoCloseable {
         if (untruncated != null) {
             untruncated.close();
         }
+        pairWindowTokenizers.values().forEach(HuggingFaceTokenizer::close);
     }
 }

@@ -115,6 +115,8 @@ class FamilyParityTest {
                     assertSequence(HeadKind.NEXT_SENTENCE, model, hidden, rows,
                             family == Family.ALBERT ? reference::sopLogits : reference::nspLogits);
                 }
+                case QUESTION_ANSWERING -> assertTokens(HeadKind.QUESTION_ANSWERING, model, hidden, rows, width,
+                        reference::qaLogits);
                 case RTD -> {
                     NDArray logits = HeadLoader.load(HeadKind.REPLACED_TOKEN, checkpoint, heads).apply(hidden);
                     assertClose("replaced-token logits", perToken(logits.toFloatArray(), rows, width, 1), rows,

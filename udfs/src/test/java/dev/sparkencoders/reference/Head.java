@@ -20,12 +20,15 @@ public enum Head {
     /** {@code XForMaskedLM}; for ELECTRA this is the generator ({@code ElectraForMaskedLM}). */
     MASKED_LM,
     /** {@code ElectraForPreTraining}: the discriminator's replaced-token-detection head (ELECTRA only). */
-    RTD;
+    RTD,
+    /** {@code XForQuestionAnswering}: start and end logits per token ({@code qa_outputs}). */
+    QUESTION_ANSWERING;
 
     /** Whether HuggingFace transformers has this head for the family. */
     public boolean supportedBy(Family family) {
         return switch (this) {
-            case BASE, SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION, TOKEN_CLASSIFICATION, MASKED_LM -> true;
+            case BASE, SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION, TOKEN_CLASSIFICATION, MASKED_LM,
+                 QUESTION_ANSWERING -> true;
             case NSP -> family == Family.BERT;
             case PRETRAINING -> family == Family.BERT || family == Family.ALBERT;
             case RTD -> family == Family.ELECTRA;
@@ -45,6 +48,7 @@ public enum Head {
             case NSP -> stem + "ForNextSentencePrediction";
             case PRETRAINING, RTD -> stem + "ForPreTraining";
             case MASKED_LM -> stem + "ForMaskedLM";
+            case QUESTION_ANSWERING -> stem + "ForQuestionAnswering";
         };
     }
 

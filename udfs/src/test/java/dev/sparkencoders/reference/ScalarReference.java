@@ -72,6 +72,16 @@ public final class ScalarReference {
         return out;
     }
 
+    /** Question answering: per token, its start and end logits ({@code qa_outputs}), [L][2]. */
+    public double[][] qaLogits(long[] ids, long[] typeIds) {
+        double[][] h = lastHiddenState(ids, typeIds);
+        double[][] out = new double[h.length][];
+        for (int t = 0; t < h.length; t++) {
+            out[t] = linear("qa_outputs", h[t]);
+        }
+        return out;
+    }
+
     /** BERT's next-sentence logits on the pooled output; index 0 = "B follows A" (is next). */
     public double[] nspLogits(long[] ids, long[] typeIds) {
         requireFamily(Family.BERT, "NSP");

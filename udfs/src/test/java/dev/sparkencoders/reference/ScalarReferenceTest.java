@@ -318,6 +318,7 @@ class ScalarReferenceTest {
                     }
                     case MASKED_LM -> assertFinite(r.mlmLogits(ids, types), c.vocabSize());
                     case RTD -> assertFinite(new double[][] {r.rtdLogits(ids, types)}, ids.length);
+                    case QUESTION_ANSWERING -> assertFinite(r.qaLogits(ids, types), 2);
                 }
             }
         }

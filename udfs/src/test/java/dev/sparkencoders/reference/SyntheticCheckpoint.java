@@ -282,6 +282,7 @@ public final class SyntheticCheckpoint {
                 }
             }
             case MASKED_LM -> mlmHead(g, family, v, h, e);
+            case QUESTION_ANSWERING -> g.linear("qa_outputs", 2, h);
             case RTD -> {
                 g.linear("discriminator_predictions.dense", h, h);
                 g.linear("discriminator_predictions.dense_prediction", 1, h);

@@ -72,7 +72,7 @@ class SyntheticCheckpointTest {
                 }
             }
         }
-        assertEquals(5 * 5 + 2 + 1 + 1, combos);
+        assertEquals(5 * 6 + 2 + 1 + 1, combos);
         assertEquals(125, SyntheticTokenizers.of(Family.BERT, 64).vocabSize());
         assertEquals(125, SyntheticTokenizers.of(Family.DISTILBERT, 64).vocabSize());
         assertEquals(102, SyntheticTokenizers.of(Family.ALBERT, 64).vocabSize());
