@@ -207,7 +207,9 @@ final class TaskJob implements Job {
                         + config.get(ConfigKey.QA_NULL_THRESHOLD) + ": it is not a number (e.g. 0.0)", e);
             }
             try {
-                return new QuestionAnswerTask(question, context, config.nonNegativeInt(ConfigKey.QA_DOC_STRIDE),
+                Integer stride = config.get(ConfigKey.QA_DOC_STRIDE) == null ? null
+                        : config.nonNegativeInt(ConfigKey.QA_DOC_STRIDE);
+                return new QuestionAnswerTask(question, context, stride,
                         config.positiveInt(ConfigKey.QA_MAX_ANSWER_TOKENS), nullThreshold,
                         config.positiveInt(ConfigKey.QA_TOP_K));
             } catch (IllegalArgumentException e) {

@@ -113,28 +113,54 @@ class HeadJobsTest {
         }
     }
 
-    @Test
-    void qaFindsTheBestSpanOverEveryWindowOfALongContextInEveryFamily() throws IOException {
+    /** Question-context pairs: a 9,000-character context, two short ones, an empty question and an empty context. */
+    private static List<String[]> qaPairs() {
         StringBuilder longContext = new StringBuilder();
         for (int i = 0; longContext.length() < 9000; i++) {
             longContext.append(TEXTS.get(i % 3)).append(i % 2 == 0 ? " . " : " and ");
         }
-        List<String[]> pairs = List.of(new String[] {"where is the cat", longContext.toString().trim()},
+        return List.of(new String[] {"where is the cat", longContext.toString().trim()},
                 new String[] {"what is running", TEXTS.get(1)}, new String[] {"", TEXTS.get(2)},
                 new String[] {"where is the dog", ""});
+    }
+
+    private Path qaInput(String name, List<String[]> pairs) throws IOException {
+        Path input = dir.resolve(name + ".json");
+        List<String> lines = new ArrayList<>();
+        for (String[] p : pairs) {
+            JsonObject o = new JsonObject();
+            o.addProperty("question", p[0]);
+            o.addProperty("context", p[1]);
+            lines.add(o.toString());
+        }
+        Files.write(input, lines);
+        return input;
+    }
+
+    @Test
+    void sqlAnswerGivesTheQaJobsBestAnswer() throws IOException {
+        SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve("qa-sql"), Family.BERT,
+                Head.QUESTION_ANSWERING, 29);
+        Path input = qaInput("qa-sql", qaPairs());
+        List<JsonObject> job = run("qa", model, input, List.of());
+        List<JsonObject> sql = run("sql", model, input,
+                List.of("sql.query=SELECT question, answer(question, context) AS a FROM input"));
+        for (int i = 0; i < job.size(); i++) {
+            JsonObject a = sql.get(i).getAsJsonObject("a");
+            for (String field : List.of("answer", "start", "end", "score", "is_impossible")) {
+                assertEquals(job.get(i).get(field), a.get(field), "row " + i + " " + field);
+            }
+        }
+    }
+
+    @Test
+    void qaFindsTheBestSpanOverEveryWindowOfALongContextInEveryFamily() throws IOException {
+        List<String[]> pairs = qaPairs();
         for (Family family : Family.values()) {
             SyntheticCheckpoint model = SyntheticCheckpoint.write(dir.resolve("qa-" + family), family,
                     Head.QUESTION_ANSWERING, 23);
             ScalarReference reference = new ScalarReference(model);
-            Path input = dir.resolve("qa-" + family + ".json");
-            List<String> lines = new ArrayList<>();
-            for (String[] p : pairs) {
-                JsonObject o = new JsonObject();
-                o.addProperty("question", p[0]);
-                o.addProperty("context", p[1]);
-                lines.add(o.toString());
-            }
-            Files.write(input, lines);
+            Path input = qaInput("qa-" + family, pairs);
             List<JsonObject> rows = run("qa", model, input, List.of("qa.doc-stride=16", "qa.top-k=3"));
             for (int i = 0; i < pairs.size(); i++) {
                 String context = pairs.get(i)[1];

@@ -22,17 +22,17 @@ import java.util.Map;
 /**
  * Extractive question answering with a {@code qa_outputs} head, as HuggingFace's question-answering pipeline does
  * it: the question and the context go into rows of the model's length, the context cut into windows overlapping by
- * {@code docStride} tokens; in each window the start and end logits of the context tokens and of the first token
+ * {@code docStride} tokens (null: min(128, max length / 2), the pipeline's default); in each window the start and end logits of the context tokens and of the first token
  * ([CLS], &lt;s&gt;) become probabilities, a span scores start x end probability with
  * {@code start <= end <= start + maxAnswerTokens - 1}, and the first token's own product is the window's "no answer"
  * score. The best spans over all windows, by character span, are the answers; the question has none
  * ({@code is_impossible}) when the lowest "no answer" score beats the best span by more than {@code nullThreshold}.
  *
  * <pre>{@code
- * new QuestionAnswerTask(0, 1, 128, 15, 0.0, 1);  // question in column 0, context in column 1
+ * new QuestionAnswerTask(0, 1, null, 15, 0.0, 1);  // question in column 0, context in column 1
  * }</pre>
  */
-public record QuestionAnswerTask(int questionIndex, int contextIndex, int docStride, int maxAnswerTokens,
+public record QuestionAnswerTask(int questionIndex, int contextIndex, Integer docStride, int maxAnswerTokens,
                                  double nullThreshold, int topK) implements TextTask {
 
     /** One answer: the text, its character offsets in the context, its score. */
@@ -55,11 +55,14 @@ public record QuestionAnswerTask(int questionIndex, int contextIndex, int docStr
             DataTypes.createStructField("is_impossible", DataTypes.BooleanType, true),
             DataTypes.createStructField("answers", DataTypes.createArrayType(ANSWER, false), true));
 
+    /** The overlap of windows when none is given, at most half a row (HuggingFace's pipeline's default). */
+    public static final int DEFAULT_STRIDE = 128;
+
     /** Logit given to positions that cannot start or end an answer, as HuggingFace's pipeline does. */
     private static final double EXCLUDED = -10000.0;
 
     public QuestionAnswerTask {
-        if (docStride < 0 || maxAnswerTokens < 1 || topK < 1 || Double.isNaN(nullThreshold)) {
+        if ((docStride != null && docStride < 0) || maxAnswerTokens < 1 || topK < 1 || Double.isNaN(nullThreshold)) {
             throw new IllegalArgumentException("Cannot answer questions with doc stride " + docStride
                     + ", at most " + maxAnswerTokens + " answer tokens, top " + topK + " and null threshold "
                     + nullThreshold + " (the stride must be 0 or more, the others positive, the threshold a number)");
@@ -81,10 +84,12 @@ public record QuestionAnswerTask(int questionIndex, int contextIndex, int docStr
         List<List<TextPairWindow>> windows = new ArrayList<>(rows.size());
         List<String> errors = new ArrayList<>(rows.size());
         List<TokenizedText> flat = new ArrayList<>();
+        int stride = docStride != null ? docStride
+                : Math.min(DEFAULT_STRIDE, runner.model().tokenizer().maxLength() / 2);
         for (Row row : rows) {
             try {
                 List<TextPairWindow> w = runner.model().tokenizer().pairWindows(TextTask.text(row, questionIndex),
-                        TextTask.text(row, contextIndex), docStride);
+                        TextTask.text(row, contextIndex), stride);
                 windows.add(w);
                 errors.add(null);
                 w.forEach(x -> flat.add(x.tokens()));

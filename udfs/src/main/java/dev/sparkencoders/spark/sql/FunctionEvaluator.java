@@ -11,6 +11,7 @@ import dev.sparkencoders.runtime.TokenScore;
 import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.NerTask;
 import dev.sparkencoders.spark.PairsTask;
+import dev.sparkencoders.spark.QuestionAnswerTask;
 import dev.sparkencoders.spark.ReplacedTokensTask;
 import dev.sparkencoders.spark.TextTask;
 import dev.sparkencoders.text.AggregationStrategy;
@@ -88,6 +89,7 @@ public final class FunctionEvaluator {
             case NER -> firstColumns(NerTask.forModel(0, model(), AggregationStrategy.FIRST, LongTextPolicy.DEFAULT),
                     args);
             case REPLACED_TOKENS -> firstColumns(new ReplacedTokensTask(0, LongTextPolicy.DEFAULT), args);
+            case ANSWER -> answers(args);
         };
     }
 
@@ -117,6 +119,13 @@ public final class FunctionEvaluator {
     private List<Object> firstColumns(TextTask task, List<Object[]> args) {
         List<Row> rows = args.stream().map(a -> RowFactory.create(a[0])).toList();
         return values(task.process(runner(), rows), columns -> columns[0]);
+    }
+
+    /** The best answer of the qa job's task with its defaults, as one struct per (question, context). */
+    private List<Object> answers(List<Object[]> args) {
+        List<Row> rows = args.stream().map(a -> RowFactory.create(a[0], a[1])).toList();
+        return values(new QuestionAnswerTask(0, 1, null, 15, 0.0, 1).process(runner(), rows),
+                c -> RowFactory.create(c[0], c[1], c[2], c[3], c[4]));
     }
 
     /** The value of a row's result, or the row's error as an exception that names it. */

@@ -42,7 +42,25 @@ public enum SqlFunction {
             DataTypes.StringType),
     /** {@code replaced_tokens(text) array<struct<token, start, end, score>>}: ELECTRA replaced-token scores. */
     REPLACED_TOKENS(true, "the probability that each token of text was replaced (ELECTRA)",
-            DataTypes.createArrayType(ReplacedTokensTask.TOKEN, false), DataTypes.StringType);
+            DataTypes.createArrayType(ReplacedTokensTask.TOKEN, false), DataTypes.StringType),
+    /**
+     * {@code answer(question, context) struct<answer, start, end, score, is_impossible>}: extractive QA as the qa
+     * job's defaults answer (windows overlapping by min(128, max length / 2) tokens, answers of at most 15 tokens).
+     */
+    ANSWER(true, "the answer to question cut out of context, with its character offsets", Answer.TYPE,
+            DataTypes.StringType, DataTypes.StringType);
+
+    /** The result of {@link #ANSWER}: answer, start and end are null when the context holds no answer. */
+    static final class Answer {
+        static final StructType TYPE = DataTypes.createStructType(List.of(
+                DataTypes.createStructField("answer", DataTypes.StringType, true),
+                DataTypes.createStructField("start", DataTypes.IntegerType, true),
+                DataTypes.createStructField("end", DataTypes.IntegerType, true),
+                DataTypes.createStructField("score", DataTypes.FloatType, false),
+                DataTypes.createStructField("is_impossible", DataTypes.BooleanType, false)));
+
+        private Answer() {}
+    }
 
     /** The result of {@link #CLASSIFY}. */
     static final class Label {
@@ -86,7 +104,7 @@ public enum SqlFunction {
 
     /** One line for {@code DESCRIBE FUNCTION}. */
     public String usage() {
-        String args = inputTypes.size() == 2 && batched ? "text_a, text_b"
+        String args = this == ANSWER ? "question, context" : inputTypes.size() == 2 && batched ? "text_a, text_b"
                 : inputTypes.size() == 2 ? "a, b" : "text";
         return "_FUNC_(" + args + ") - Returns " + description + " (spark-encoders).";
     }

@@ -24,7 +24,8 @@ import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
  *   <li>{@code nsp(text_a, text_b) float}: probability that B follows A (BERT NSP / ALBERT SOP);</li>
  *   <li>{@code fill_mask(text) array<array<struct<token string, score float>>>}: top 5 per mask;</li>
  *   <li>{@code ner(text) array<struct<label, start, end, score, word>>}: entities, "first" aggregation;</li>
- *   <li>{@code replaced_tokens(text) array<struct<token, start, end, score>>}: ELECTRA replaced-token scores.</li>
+ *   <li>{@code replaced_tokens(text) array<struct<token, start, end, score>>}: ELECTRA replaced-token scores;</li>
+ *   <li>{@code answer(question, context) struct<answer, start, end, score, is_impossible>}: extractive QA.</li>
  * </ul>
  */
 public final class SqlFunctions {
