@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import dev.sparkencoders.ml.EncoderTransformer;
 import dev.sparkencoders.ml.EntityTagger;
 import dev.sparkencoders.ml.PairScorer;
+import dev.sparkencoders.ml.QuestionAnswerer;
 import dev.sparkencoders.ml.TextClassifier;
 import dev.sparkencoders.ml.TextEmbedder;
 import dev.sparkencoders.reference.Family;
@@ -45,6 +46,7 @@ class SparkMlMatchesJobsTest {
 
     static Path texts;
     static Path pairs;
+    static Path questions;
     static Map<String, Path> models = new java.util.HashMap<>();
     static Map<String, List<JsonObject>> jobs = new java.util.HashMap<>();
     static SparkSession spark;
@@ -53,20 +55,26 @@ class SparkMlMatchesJobsTest {
     static void runTheJobs() throws IOException {
         texts = dir.resolve("texts.json");
         pairs = dir.resolve("pairs.json");
+        questions = dir.resolve("questions.json");
         List<String> textLines = new ArrayList<>();
         List<String> pairLines = new ArrayList<>();
+        List<String> questionLines = new ArrayList<>();
         for (int i = 0; i < TEXTS.size(); i++) {
             textLines.add("{\"id\":" + i + ",\"text\":\"" + TEXTS.get(i) + "\"}");
             pairLines.add("{\"id\":" + i + ",\"text_a\":\"" + TEXTS.get(i) + "\",\"text_b\":\""
                     + TEXTS.get((i + 1) % TEXTS.size()) + "\"}");
+            questionLines.add("{\"id\":" + i + ",\"question\":\"" + TEXTS.get(i) + "\",\"context\":\""
+                    + TEXTS.get((i + 1) % TEXTS.size()) + "\"}");
         }
         Files.write(texts, textLines);
         Files.write(pairs, pairLines);
+        Files.write(questions, questionLines);
         model("single", Family.BERT, Head.SEQUENCE_CLASSIFICATION, 3);
         model("multi", Family.ROBERTA, Head.MULTI_LABEL_CLASSIFICATION, 5);
         model("nsp", Family.BERT, Head.NSP, 9);
         model("cross", Family.ELECTRA, Head.SEQUENCE_CLASSIFICATION, 13);
         model("ner", Family.BERT, Head.TOKEN_CLASSIFICATION, 21);
+        model("qa", Family.ROBERTA, Head.QUESTION_ANSWERING, 31);
 
         job("embed", "embed", texts, "output.vector-type=array");
         job("classify-single", "classify", texts, "model.path=" + models.get("single"));
@@ -75,6 +83,7 @@ class SparkMlMatchesJobsTest {
         job("pairs-cross", "pairs", pairs, "model.path=" + models.get("cross"));
         job("pairs-cosine", "pairs", pairs, "model.path=" + models.get("nsp"), "pairs.mode=cosine");
         job("ner", "ner", texts, "model.path=" + models.get("ner"), "ner.aggregation=simple");
+        job("qa", "qa", questions, "model.path=" + models.get("qa"), "qa.top-k=2");
         spark = SparkSession.builder().master("local[2]").config("spark.ui.enabled", "false").getOrCreate();
     }
 
@@ -156,6 +165,30 @@ class SparkMlMatchesJobsTest {
             }
         }
         assertTrue(entities > 0, "the random head tags some tokens as entities");
+    }
+
+    @Test
+    void questionAnswererGivesTheQaJobsAnswers() {
+        List<Row> rows = run(new QuestionAnswerer().setModelPath(models.get("qa").toString()).setTopK(2), questions);
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject expected = jobs.get("qa").get(i);
+            Row actual = rows.get(i);
+            assertEquals(expected.get("is_impossible").getAsBoolean(), actual.getAs("is_impossible"), "row " + i);
+            assertEquals(expected.get("score").getAsFloat(), (Float) actual.getAs("score"), 1e-6, "row " + i);
+            if (expected.has("answer")) {
+                assertEquals(expected.get("answer").getAsString(), actual.getAs("answer"), "row " + i);
+                assertEquals(expected.get("start").getAsInt(), (Integer) actual.getAs("start"), "row " + i);
+            }
+            JsonArray spans = expected.getAsJsonArray("answers");
+            List<Row> answers = actual.getList(actual.fieldIndex("answers"));
+            assertEquals(spans.size(), answers.size(), "row " + i);
+            for (int a = 0; a < answers.size(); a++) {
+                JsonObject span = spans.get(a).getAsJsonObject();
+                assertEquals(span.get("answer").getAsString(), answers.get(a).getAs("answer"));
+                assertEquals(span.get("end").getAsInt(), (Integer) answers.get(a).getAs("end"));
+                assertEquals(span.get("score").getAsFloat(), (Float) answers.get(a).getAs("score"), 1e-6);
+            }
+        }
     }
 
     /** The transformer over the JSON file the job read, ordered by id; no row fails. */

@@ -215,6 +215,10 @@ class TextEmbedderPipelineTest {
         assertSameParams(scorer, PairScorer.load(save(scorer)));
         EntityTagger tagger = new EntityTagger().setAggregation("max").setTruncation("head-tail").setErrorMode("fail");
         assertSameParams(tagger, EntityTagger.load(save(tagger)));
+        QuestionAnswerer answerer = new QuestionAnswerer().setDocStride(64).setTopK(3).setContextCol("passage");
+        QuestionAnswerer loadedAnswerer = QuestionAnswerer.load(save(answerer));
+        assertSameParams(answerer, loadedAnswerer);
+        assertEquals(64, loadedAnswerer.getDocStride());
     }
 
     private static String save(EncoderTransformer<?> transformer) throws IOException {
