@@ -147,19 +147,11 @@ final class TaskJob implements Job {
                             + " cosines only rank the labels against each other (use an NLI model with"
                             + " zero-shot.method=nli, or unset zero-shot.multi-label)");
                 }
-                return new ZeroShotEmbeddingTask(text, labels, template, zeroShotTemperature(config),
+                double temperature = config.number(ConfigKey.ZERO_SHOT_TEMPERATURE);
+                return new ZeroShotEmbeddingTask(text, labels, template, temperature,
                         threshold != null ? threshold : 0.0, TaskConfig.longText(config, model));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
-            }
-        }
-
-        private static double zeroShotTemperature(JobConfig config) {
-            try {
-                return Double.parseDouble(config.require(ConfigKey.ZERO_SHOT_TEMPERATURE));
-            } catch (NumberFormatException e) {
-                throw new JobConfigException("Cannot use " + ConfigKey.ZERO_SHOT_TEMPERATURE.key() + "="
-                        + config.get(ConfigKey.ZERO_SHOT_TEMPERATURE) + ": it is not a number (e.g. 0.05)", e);
             }
         }
 
@@ -199,19 +191,12 @@ final class TaskJob implements Job {
                     ConfigKey.QA_QUESTION_COL);
             int context = InputReader.stringColumn(input, config.require(ConfigKey.QA_CONTEXT_COL),
                     ConfigKey.QA_CONTEXT_COL);
-            double nullThreshold;
-            try {
-                nullThreshold = Double.parseDouble(config.require(ConfigKey.QA_NULL_THRESHOLD));
-            } catch (NumberFormatException e) {
-                throw new JobConfigException("Cannot use " + ConfigKey.QA_NULL_THRESHOLD.key() + "="
-                        + config.get(ConfigKey.QA_NULL_THRESHOLD) + ": it is not a number (e.g. 0.0)", e);
-            }
             try {
                 Integer stride = config.get(ConfigKey.QA_DOC_STRIDE) == null ? null
                         : config.nonNegativeInt(ConfigKey.QA_DOC_STRIDE);
                 return new QuestionAnswerTask(question, context, stride,
-                        config.positiveInt(ConfigKey.QA_MAX_ANSWER_TOKENS), nullThreshold,
-                        config.positiveInt(ConfigKey.QA_TOP_K));
+                        config.positiveInt(ConfigKey.QA_MAX_ANSWER_TOKENS),
+                        config.number(ConfigKey.QA_NULL_THRESHOLD), config.positiveInt(ConfigKey.QA_TOP_K));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }

@@ -158,6 +158,20 @@ public final class JobConfig {
         throw new JobConfigException("Cannot use " + key.key() + "=" + v + ": expected " + expected);
     }
 
+    /** A finite number, e.g. a threshold or a temperature. */
+    public double number(ConfigKey key) {
+        String v = require(key);
+        try {
+            double d = Double.parseDouble(v);
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // falls through to the message below, which names the key and the value
+        }
+        throw new JobConfigException("Cannot use " + key.key() + "=" + v + ": expected a number");
+    }
+
     public double unitInterval(ConfigKey key) {
         String v = require(key);
         try {

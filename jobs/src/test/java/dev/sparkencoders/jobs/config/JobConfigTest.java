@@ -61,7 +61,10 @@ class JobConfigTest {
     @Test
     void explainsMissingAndMalformedValues() {
         JobConfig config = JobConfig.resolve(CommandLine.parse("embed", "--set", "batch.max-tokens=-5",
-                "--set", "model.normalize=yes"));
+                "--set", "model.normalize=yes", "--set", "qa.null-threshold=NaN", "--set", "zero-shot.temperature=0.1"));
+        assertEquals("Cannot use qa.null-threshold=NaN: expected a number",
+                assertThrows(JobConfigException.class, () -> config.number(ConfigKey.QA_NULL_THRESHOLD)).getMessage());
+        assertEquals(0.1, config.number(ConfigKey.ZERO_SHOT_TEMPERATURE));
         assertTrue(assertThrows(JobConfigException.class, () -> config.require(ConfigKey.OUTPUT_PATH))
                 .getMessage().startsWith("Cannot start: output.path is not set"));
         assertEquals("Cannot use batch.max-tokens=-5: expected a positive integer",
