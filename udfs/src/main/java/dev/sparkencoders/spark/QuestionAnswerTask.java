@@ -157,21 +157,11 @@ public record QuestionAnswerTask(int questionIndex, int contextIndex, Integer do
      * the context's set to {@link #EXCLUDED} first.
      */
     private static double[] probabilities(float[][] logits, int column, TextPairWindow window) {
-        double[] p = new double[logits.length];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < p.length; i++) {
+        double[] masked = new double[logits.length];
+        for (int i = 0; i < masked.length; i++) {
             boolean allowed = i == 0 || (i >= window.secondStart() && i < window.secondEnd());
-            p[i] = allowed ? logits[i][column] : EXCLUDED;
-            max = Math.max(max, p[i]);
+            masked[i] = allowed ? logits[i][column] : EXCLUDED;
         }
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            p[i] = Math.exp(p[i] - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
-        return p;
+        return Softmax.of(masked);
     }
 }

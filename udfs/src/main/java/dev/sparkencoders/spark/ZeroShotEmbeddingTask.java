@@ -44,7 +44,7 @@ public record ZeroShotEmbeddingTask(int textIndex, List<String> labels, String t
 
     @Override
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
-        float[][] described = unit(labelEmbeddings(runner));
+        float[][] described = labelEmbeddings(runner);
         List<RowResult<Object[]>> embedded = new EmbedTask(textIndex, EmbedTask.VectorType.ARRAY, longText)
                 .process(runner, rows);
         List<RowResult<Object[]>> out = new ArrayList<>(embedded.size());
@@ -56,17 +56,12 @@ public record ZeroShotEmbeddingTask(int textIndex, List<String> labels, String t
     }
 
     /** Softmax over the labels of cosine / temperature. */
-    private float[] probabilities(float[] text, float[][] unitLabels) {
-        float[] t = unit(new float[][] {text})[0];
-        double[] logits = new double[unitLabels.length];
-        for (int l = 0; l < unitLabels.length; l++) {
-            double dot = 0;
-            for (int i = 0; i < t.length; i++) {
-                dot += (double) t[i] * unitLabels[l][i];
-            }
-            logits[l] = dot / temperature;
+    private float[] probabilities(float[] text, float[][] described) {
+        double[] logits = new double[described.length];
+        for (int l = 0; l < described.length; l++) {
+            logits[l] = PairsTask.cosine(text, described[l]) / temperature;
         }
-        return ZeroShotLabels.softmax(logits);
+        return Softmax.floats(logits);
     }
 
     private float[][] labelEmbeddings(BatchRunner runner) {
@@ -82,21 +77,5 @@ public record ZeroShotEmbeddingTask(int textIndex, List<String> labels, String t
             vectors[l] = results.get(l).value();
         }
         return vectors;
-    }
-
-    private static float[][] unit(float[][] vectors) {
-        float[][] out = new float[vectors.length][];
-        for (int v = 0; v < vectors.length; v++) {
-            double norm = 0;
-            for (float x : vectors[v]) {
-                norm += (double) x * x;
-            }
-            double scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-            out[v] = new float[vectors[v].length];
-            for (int i = 0; i < out[v].length; i++) {
-                out[v][i] = (float) (vectors[v][i] * scale);
-            }
-        }
-        return out;
     }
 }

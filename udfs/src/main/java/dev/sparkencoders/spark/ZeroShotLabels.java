@@ -2,7 +2,7 @@ package dev.sparkencoders.spark;
 
 import java.util.List;
 
-/** What the zero-shot tasks share: the checks on labels and template, the label descriptions, the softmax. */
+/** What the zero-shot tasks share: the checks on labels and template, and the label descriptions. */
 final class ZeroShotLabels {
 
     /** Where a label goes in the template. */
@@ -28,23 +28,5 @@ final class ZeroShotLabels {
     /** Each label put into the template, in label order. */
     static List<String> descriptions(List<String> labels, String template) {
         return labels.stream().map(l -> template.replace(PLACEHOLDER, l)).toList();
-    }
-
-    static float[] softmax(double[] logits) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double x : logits) {
-            max = Math.max(max, x);
-        }
-        double sum = 0;
-        double[] e = new double[logits.length];
-        for (int i = 0; i < e.length; i++) {
-            e[i] = Math.exp(logits[i] - max);
-            sum += e[i];
-        }
-        float[] p = new float[e.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = (float) (e[i] / sum);
-        }
-        return p;
     }
 }

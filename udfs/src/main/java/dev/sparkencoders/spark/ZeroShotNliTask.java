@@ -103,10 +103,10 @@ public record ZeroShotNliTask(int textIndex, List<String> labels, String templat
             tokens += pair.tokens();
             truncated |= pair.truncated();
             entailmentLogits[l] = pair.value()[entailment];
-            probabilities[l] = ZeroShotLabels.softmax(
+            probabilities[l] = Softmax.floats(
                     new double[] {pair.value()[contradiction], pair.value()[entailment]})[1];
         }
-        float[] scores = multiLabel ? probabilities : ZeroShotLabels.softmax(entailmentLogits);
+        float[] scores = multiLabel ? probabilities : Softmax.floats(entailmentLogits);
         return new RowResult<>(ClassifyTask.columns(scores, labels, threshold), null, tokens, truncated);
     }
 }
