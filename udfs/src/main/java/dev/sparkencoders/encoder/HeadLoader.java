@@ -72,7 +72,7 @@ public final class HeadLoader {
                     String classifier = switch (family) {
                         case BERT -> "cls.seq_relationship";
                         case ALBERT -> "sop_classifier.classifier";
-                        default -> throw new CheckpointException(action + ": " + family.modelType()
+                        default -> throw new CheckpointException(action + ": " + c.modelType()
                                 + " models have no next-sentence or sentence-order head (use BERT or ALBERT, or a"
                                 + " cross-encoder with pairs.mode=cross-encoder)");
                     };
@@ -84,7 +84,7 @@ public final class HeadLoader {
                 case REPLACED_TOKEN -> {
                     if (family != ModelFamily.ELECTRA) {
                         throw new CheckpointException(action + ": replaced-token detection needs an ELECTRA"
-                                + " discriminator, not a " + family.modelType() + " model");
+                                + " discriminator, not a " + c.modelType() + " model");
                     }
                     outputs = 1;
                     steps.add(Dense.load(heads, "discriminator_predictions.dense", h, h)::apply);

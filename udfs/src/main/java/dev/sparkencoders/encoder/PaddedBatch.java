@@ -3,6 +3,7 @@ package dev.sparkencoders.encoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.text.TokenizedText;
 
 import java.util.List;
@@ -34,6 +35,15 @@ public record PaddedBatch(NDArray ids, NDArray typeIds, NDArray mask, int[] leng
         Shape shape = new Shape(batch, width);
         return new PaddedBatch(manager.create(ids, shape), manager.create(types, shape), manager.create(mask, shape),
                 lengths);
+    }
+
+    /**
+     * The segment ids the model sees: the tokenizer's, or zeros for a model with a single segment embedding
+     * (RoBERTa, XLM-RoBERTa, CamemBERT), as HuggingFace's tokenizers for those return no token_type_ids whatever
+     * numbers their post-processor gives the second text.
+     */
+    public NDArray segmentIds(ModelConfig config) {
+        return config.typeVocabSize() > 1 ? typeIds : typeIds.zerosLike();
     }
 
     public int size() {

@@ -174,7 +174,7 @@ public final class TransformerEncoder implements Encoder {
              NDArray positions = embed(positionIds, positionEmbeddings);
              NDArray sum = words.addi(positions)) {
             if (typeEmbeddings != null) {
-                try (NDArray types = embed(batch.typeIds(), typeEmbeddings)) {
+                try (NDArray types = embed(batch.segmentIds(config), typeEmbeddings)) {
                     sum.addi(types);
                 }
             }

@@ -74,6 +74,11 @@ public record ModelConfig(
         return "multi_label_classification".equals(string(raw, "problem_type", null));
     }
 
+    /** The {@code model_type} as config.json gives it ({@code xlm-roberta} for a {@link ModelFamily#ROBERTA} model). */
+    public String modelType() {
+        return string(raw, "model_type", family.modelType());
+    }
+
     public int headSize() {
         return hiddenSize / numHeads;
     }

@@ -7,6 +7,10 @@ package dev.sparkencoders.reference;
 public enum Family {
     BERT("bert", "bert.", "Bert"),
     ROBERTA("roberta", "roberta.", "Roberta"),
+    /** RoBERTa's architecture over a SentencePiece Unigram vocabulary (cased, {@code <s> A </s></s> B </s>}). */
+    XLM_ROBERTA("xlm-roberta", "roberta.", "XLMRoberta"),
+    /** RoBERTa's architecture over SentencePiece, its specials at fairseq's ids ({@code <s>}=5, {@code </s>}=6). */
+    CAMEMBERT("camembert", "roberta.", "Camembert"),
     ALBERT("albert", "albert.", "Albert"),
     ELECTRA("electra", "electra.", "Electra"),
     DISTILBERT("distilbert", "distilbert.", "DistilBert");
@@ -19,6 +23,11 @@ public enum Family {
         this.modelType = modelType;
         this.prefix = prefix;
         this.classPrefix = classPrefix;
+    }
+
+    /** True for RoBERTa and the families that are RoBERTa's architecture under another tokenizer. */
+    public boolean robertaArchitecture() {
+        return this == ROBERTA || this == XLM_ROBERTA || this == CAMEMBERT;
     }
 
     /** {@code model_type} in config.json. */

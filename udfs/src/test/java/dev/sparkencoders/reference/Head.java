@@ -76,7 +76,7 @@ public enum Head {
         return switch (family) {
             case BERT -> this == BASE || this == SEQUENCE_CLASSIFICATION || this == MULTI_LABEL_CLASSIFICATION
                     || this == NSP || this == PRETRAINING;
-            case ROBERTA -> this == BASE;
+            case ROBERTA, XLM_ROBERTA, CAMEMBERT -> this == BASE;
             case ALBERT -> this == BASE || this == SEQUENCE_CLASSIFICATION || this == MULTI_LABEL_CLASSIFICATION
                     || this == PRETRAINING;
             case ELECTRA, DISTILBERT -> false;

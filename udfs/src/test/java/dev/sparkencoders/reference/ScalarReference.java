@@ -56,7 +56,7 @@ public final class ScalarReference {
         double[][] h = lastHiddenState(ids, typeIds);
         return switch (c.family()) {
             case BERT, ALBERT -> linear("classifier", pool(h));
-            case ROBERTA -> linear("classifier.out_proj", tanh(linear("classifier.dense", h[0])));
+            case ROBERTA, XLM_ROBERTA, CAMEMBERT -> linear("classifier.out_proj", tanh(linear("classifier.dense", h[0])));
             case ELECTRA -> linear("classifier.out_proj", apply("gelu", linear("classifier.dense", h[0])));
             case DISTILBERT -> linear("classifier", apply("relu", linear("pre_classifier", h[0])));
         };
@@ -108,7 +108,7 @@ public final class ScalarReference {
                 bias = "cls.predictions.bias";
                 act = c.hiddenAct();
             }
-            case ROBERTA -> {
+            case ROBERTA, XLM_ROBERTA, CAMEMBERT -> {
                 dense = "lm_head.dense";
                 norm = "lm_head.layer_norm";
                 bias = "lm_head.bias";
@@ -173,7 +173,7 @@ public final class ScalarReference {
 
     /** The position ids the model uses for a sequence (RoBERTa: from the ids; others: 0..L-1). */
     public long[] positionIds(long[] ids) {
-        if (c.family() == Family.ROBERTA) {
+        if (c.family().robertaArchitecture()) {
             return robertaPositionIds(ids, c.padTokenId());
         }
         long[] pos = new long[ids.length];
@@ -248,7 +248,7 @@ public final class ScalarReference {
     /** Applies encoder layer {@code l} (for ALBERT: the layer group that layer {@code l} runs). */
     public double[][] layer(int l, double[][] x) {
         return switch (c.family()) {
-            case BERT, ROBERTA, ELECTRA -> {
+            case BERT, ROBERTA, XLM_ROBERTA, CAMEMBERT, ELECTRA -> {
                 String s = p + "encoder.layer." + l + ".";
                 yield transformerLayer(x, s + "attention.self.query", s + "attention.self.key",
                         s + "attention.self.value", s + "attention.output.dense", s + "attention.output.LayerNorm",

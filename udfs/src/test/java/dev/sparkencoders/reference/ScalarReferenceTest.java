@@ -65,19 +65,19 @@ class ScalarReferenceTest {
                     Arrays.fill(c.weights().get(name), name.endsWith(".weight") ? 1f : 0f);
                 }
             }
-            long[] types = family == Family.ROBERTA || family == Family.DISTILBERT ? null : TYPES;
-            double eps = family == Family.ROBERTA ? 1e-5 : 1e-12;
+            long[] types = family.robertaArchitecture() || family == Family.DISTILBERT ? null : TYPES;
+            double eps = family.robertaArchitecture() ? 1e-5 : 1e-12;
             int e = family == Family.ALBERT || family == Family.ELECTRA ? 16 : 32;
             double[][] expected = new double[IDS.length][];
             for (int t = 0; t < IDS.length; t++) {
-                int position = family == Family.ROBERTA ? 1 + 1 + t : t; // padding_idx 1, then 1-based count
+                int position = family.robertaArchitecture() ? 1 + 1 + t : t; // padding_idx 1, then 1-based count
                 double[] x = new double[e];
                 for (int i = 0; i < e; i++) {
                     x[i] = (double) c.weight("embeddings.word_embeddings.weight")[(int) IDS[t] * e + i]
                             + (double) c.weight("embeddings.position_embeddings.weight")[position * e + i];
                     if (types != null) {
                         x[i] += c.weight("embeddings.token_type_embeddings.weight")[(int) types[t] * e + i];
-                    } else if (family == Family.ROBERTA) {
+                    } else if (family.robertaArchitecture()) {
                         x[i] += c.weight("embeddings.token_type_embeddings.weight")[i];
                     }
                 }
@@ -296,8 +296,10 @@ class ScalarReferenceTest {
                 SyntheticCheckpoint c = SyntheticCheckpoint.create(family, head, 9,
                         SyntheticCheckpoint.Options.defaults());
                 ScalarReference r = new ScalarReference(c);
-                long[] types = family == Family.ROBERTA ? null : TYPES;
-                long[] ids = family == Family.ROBERTA ? new long[] {0, 300, 301, 2, 2, 302, 303, 2} : IDS;
+                long[] types = family.robertaArchitecture() ? null : TYPES;
+                long cls = c.tokenizer().clsId();
+                long sep = c.tokenizer().sepId();
+                long[] ids = family.robertaArchitecture() ? new long[] {cls, 100, 101, sep, sep, 102, 103, sep} : IDS;
                 double[][] h = r.lastHiddenState(ids, types);
                 assertEquals(ids.length, h.length);
                 assertEquals(32, h[0].length);

@@ -187,7 +187,7 @@ public final class SyntheticCheckpoint {
         if (!head.supportedBy(family)) {
             throw new IllegalArgumentException(family + " has no " + head + " head in HuggingFace transformers");
         }
-        int maxPositions = family == Family.ROBERTA ? MAX_LENGTH + 2 : MAX_LENGTH;
+        int maxPositions = family.robertaArchitecture() ? MAX_LENGTH + 2 : MAX_LENGTH;
         SyntheticTokenizers.Spec tok = SyntheticTokenizers.of(family, MAX_LENGTH);
         JsonObject config = config(family, head, options, tok, maxPositions);
         Generator g = new Generator(new Random(seed));
@@ -195,7 +195,7 @@ public final class SyntheticCheckpoint {
         int v = tok.vocabSize();
         int h = HIDDEN;
         int e = family == Family.ALBERT || family == Family.ELECTRA ? EMBEDDING : HIDDEN;
-        int types = family == Family.ROBERTA ? 1 : 2;
+        int types = family.robertaArchitecture() ? 1 : 2;
 
         // body
         if (family == Family.DISTILBERT) {
@@ -261,7 +261,7 @@ public final class SyntheticCheckpoint {
             case SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION -> {
                 switch (family) {
                     case BERT, ALBERT -> g.linear("classifier", labels, h);
-                    case ROBERTA, ELECTRA -> {
+                    case ROBERTA, XLM_ROBERTA, CAMEMBERT, ELECTRA -> {
                         g.linear("classifier.dense", h, h);
                         g.linear("classifier.out_proj", labels, h);
                     }
@@ -299,7 +299,7 @@ public final class SyntheticCheckpoint {
                 g.layerNorm("cls.predictions.transform.LayerNorm", h);
                 g.bias("cls.predictions.bias", v);
             }
-            case ROBERTA -> {
+            case ROBERTA, XLM_ROBERTA, CAMEMBERT -> {
                 g.linear("lm_head.dense", h, h);
                 g.layerNorm("lm_head.layer_norm", h);
                 g.bias("lm_head.bias", v);
@@ -363,8 +363,8 @@ public final class SyntheticCheckpoint {
                 c.put("intermediate_size", INTERMEDIATE);
                 c.put("hidden_dropout_prob", 0.1);
                 c.put("attention_probs_dropout_prob", 0.1);
-                c.put("type_vocab_size", family == Family.ROBERTA ? 1 : 2);
-                c.put("layer_norm_eps", family == Family.ROBERTA ? 1e-5 : 1e-12);
+                c.put("type_vocab_size", family.robertaArchitecture() ? 1 : 2);
+                c.put("layer_norm_eps", family.robertaArchitecture() ? 1e-5 : 1e-12);
                 c.put("position_embedding_type", "absolute");
                 c.put("hidden_act", family == Family.ALBERT || family == Family.ELECTRA ? "gelu_new" : "gelu");
             }
@@ -374,9 +374,9 @@ public final class SyntheticCheckpoint {
                 c.put("classifier_dropout", null);
                 c.put("use_cache", true);
             }
-            case ROBERTA -> {
-                c.put("bos_token_id", 0);
-                c.put("eos_token_id", 2);
+            case ROBERTA, XLM_ROBERTA, CAMEMBERT -> {
+                c.put("bos_token_id", tok.clsId());
+                c.put("eos_token_id", tok.sepId());
                 c.put("classifier_dropout", null);
                 c.put("use_cache", true);
             }
@@ -506,7 +506,7 @@ public final class SyntheticCheckpoint {
         }
         return switch (family) {
             case BERT -> List.of("cls.predictions.decoder.weight", "cls.predictions.decoder.bias");
-            case ROBERTA -> List.of("lm_head.decoder.weight", "lm_head.decoder.bias");
+            case ROBERTA, XLM_ROBERTA, CAMEMBERT -> List.of("lm_head.decoder.weight", "lm_head.decoder.bias");
             case ALBERT -> List.of("predictions.decoder.weight", "predictions.decoder.bias");
             case ELECTRA -> List.of("generator_lm_head.weight");
             case DISTILBERT -> List.of("vocab_projector.weight");

@@ -63,7 +63,7 @@ class SyntheticCheckpointTest {
                         + "embeddings.word_embeddings.weight")[0]);
                 assertEquals(head.architecture(family), read.architecture());
                 assertArrayEquals(written.id2label(), read.id2label());
-                assertEquals(family == Family.ROBERTA ? 66 : 64, read.maxPositionEmbeddings());
+                assertEquals(family.robertaArchitecture() ? 66 : 64, read.maxPositionEmbeddings());
                 // The same seed gives the same weights.
                 SyntheticCheckpoint again = SyntheticCheckpoint.create(family, head, 42,
                         SyntheticCheckpoint.Options.defaults());
@@ -72,7 +72,7 @@ class SyntheticCheckpointTest {
                 }
             }
         }
-        assertEquals(5 * 6 + 2 + 1 + 1, combos);
+        assertEquals(7 * 6 + 2 + 1 + 1, combos);
         assertEquals(125, SyntheticTokenizers.of(Family.BERT, 64).vocabSize());
         assertEquals(125, SyntheticTokenizers.of(Family.DISTILBERT, 64).vocabSize());
         assertEquals(102, SyntheticTokenizers.of(Family.ALBERT, 64).vocabSize());
@@ -157,9 +157,10 @@ class SyntheticCheckpointTest {
 
     @Test
     void tiedDecoderCopiesAreWrittenOnRequest() throws IOException {
+        List<String> roberta = List.of("lm_head.decoder.weight", "lm_head.decoder.bias");
         Map<Family, List<String>> expected = Map.of(
                 Family.BERT, List.of("cls.predictions.decoder.weight", "cls.predictions.decoder.bias"),
-                Family.ROBERTA, List.of("lm_head.decoder.weight", "lm_head.decoder.bias"),
+                Family.ROBERTA, roberta, Family.XLM_ROBERTA, roberta, Family.CAMEMBERT, roberta,
                 Family.ALBERT, List.of("predictions.decoder.weight", "predictions.decoder.bias"),
                 Family.ELECTRA, List.of("generator_lm_head.weight"),
                 Family.DISTILBERT, List.of("vocab_projector.weight"));

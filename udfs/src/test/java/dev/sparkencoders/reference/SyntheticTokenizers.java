@@ -27,6 +27,11 @@ import java.util.Map;
  *   <li>ALBERT: SentencePiece-style Unigram ({@code <pad>=0 <unk>=1 [CLS]=2 [SEP]=3 [MASK]=4}, then "▁word"
  *       pieces, suffix pieces, "▁" and single characters); lowercase normalizer, WhitespaceSplit + Metaspace
  *       pre-tokenizer; TemplateProcessing like BERT's.</li>
+ *   <li>XLM-RoBERTa, CamemBERT: cased SentencePiece Unigram as converted by transformers (NFKC, runs of spaces
+ *       collapsed, Metaspace; TemplateProcessing "&lt;s&gt; A &lt;/s&gt;" and "&lt;s&gt; A &lt;/s&gt;&lt;/s&gt; B
+ *       &lt;/s&gt;", all type id 0); words in English, French, German and Chinese; {@code <mask>} last, with
+ *       lstrip. XLM-R: {@code <s>=0 <pad>=1 </s>=2 <unk>=3}; CamemBERT keeps fairseq's unused entries first, so
+ *       {@code <pad>=1 <unk>=3 <s>=5 </s>=6}.</li>
  * </ul>
  */
 public final class SyntheticTokenizers {
@@ -84,6 +89,15 @@ public final class SyntheticTokenizers {
             "run", "park", "john", "mary", "london", "lives", "first", "second", "sentence", "quick", "brown",
             "fox", "over", "lazy", "this", "that", "he", "she", "they", "we", "you", "i", "my", "terrible");
 
+    /** Cased whole-word pieces of the XLM-R and CamemBERT vocabularies (without the "▁"), several languages. */
+    static final List<String> MULTILINGUAL_WORDS = List.of(
+            "The", "the", "cat", "sat", "on", "mat", "a", "dog", "is", "was", "capital", "of", "France", "Paris",
+            "and", "to", "in", "it", "Hello", "hello", "world", "love", "like", "good", "bad", "great", "movie",
+            "happy", "sad", "run", "park", "John", "Mary", "London", "lives", "first", "second", "sentence", "quick",
+            "brown", "fox", "over", "lazy", "This", "this", "that", "he", "she", "they", "we", "you", "I", "my",
+            "terrible", "le", "la", "chat", "est", "sur", "très", "bon", "été", "café", "der", "die", "Hund", "über",
+            "schön", "北京", "中国", "首都");
+
     static final List<String> UNIGRAM_SUFFIXES = List.of("ed", "ing", "ly"); // "s" is among the letters
 
     static final String SPIECE_UNDERLINE = "\u2581";
@@ -96,6 +110,10 @@ public final class SyntheticTokenizers {
             case BERT, ELECTRA, DISTILBERT -> wordPiece(family, modelMaxLength);
             case ROBERTA -> byteLevelBpe(modelMaxLength);
             case ALBERT -> unigram(modelMaxLength);
+            case XLM_ROBERTA -> sentencePieceRoberta(family, List.of("<s>", "<pad>", "</s>", "<unk>"), "<s>", "</s>",
+                    modelMaxLength);
+            case CAMEMBERT -> sentencePieceRoberta(family, List.of("<s>NOTUSED", "<pad>", "</s>NOTUSED", "<unk>",
+                    "<unk>NOTUSED", "<s>", "</s>"), "<s>", "</s>", modelMaxLength);
         };
     }
 
@@ -338,18 +356,7 @@ public final class SyntheticTokenizers {
         t.add("pre_tokenizer", pre);
         t.add("post_processor", template(vocab, "[CLS]", "[SEP]"));
         t.add("decoder", metaspace());
-        JsonObject model = type("Unigram");
-        model.addProperty("unk_id", 1);
-        JsonArray v = new JsonArray();
-        for (int i = 0; i < vocab.size(); i++) {
-            JsonArray entry = new JsonArray();
-            entry.add(vocab.get(i));
-            entry.add(scores.get(i));
-            v.add(entry);
-        }
-        model.add("vocab", v);
-        model.addProperty("byte_fallback", false);
-        t.add("model", model);
+        t.add("model", unigramModel(vocab, scores, 1));
 
         JsonObject config = new JsonObject();
         config.addProperty("tokenizer_class", "AlbertTokenizer");
@@ -366,6 +373,102 @@ public final class SyntheticTokenizers {
         config.addProperty("mask_token", "[MASK]");
         return new Spec(Family.ALBERT, List.copyOf(vocab), "<pad>", 0, "<unk>", 1, "[CLS]", 2, "[SEP]", 3, "[MASK]",
                 4, t, config);
+    }
+
+    static Spec sentencePieceRoberta(Family family, List<String> specials, String cls, String sep,
+                                     int modelMaxLength) {
+        List<String> vocab = new ArrayList<>(specials);
+        List<Double> scores = new ArrayList<>();
+        specials.forEach(x -> scores.add(0.0));
+        for (int i = 0; i < MULTILINGUAL_WORDS.size(); i++) {
+            vocab.add(SPIECE_UNDERLINE + MULTILINGUAL_WORDS.get(i));
+            scores.add(-5.0 - 0.01 * i);
+        }
+        for (String suffix : UNIGRAM_SUFFIXES) {
+            vocab.add(suffix);
+            scores.add(-6.0);
+        }
+        vocab.add(SPIECE_UNDERLINE);
+        scores.add(-4.0);
+        List<String> characters = new ArrayList<>();
+        for (char c = 'a'; c <= 'z'; c++) {
+            characters.add(String.valueOf(c));
+            characters.add(String.valueOf(Character.toUpperCase(c)));
+        }
+        characters.addAll(List.of("é", "è", "à", "ü", "ö", "ß", "中", "国", "京", "北", "首", "都", "人"));
+        characters.addAll(List.of(".", ",", "!", "?", "'", "-", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+        for (String c : characters) {
+            vocab.add(c);
+            scores.add(-7.0 - 0.001 * scores.size());
+        }
+        vocab.add("<mask>");
+        scores.add(0.0);
+        requireUnique(vocab);
+        int unkId = vocab.indexOf("<unk>");
+
+        JsonObject t = header();
+        List<String> added = new ArrayList<>(specials);
+        added.add("<mask>");
+        t.add("added_tokens", addedTokens(vocab, added, "<mask>"));
+        JsonObject normalizer = type("Sequence");
+        JsonArray norms = new JsonArray();
+        norms.add(type("NFKC"));
+        JsonObject spaces = type("Replace");
+        JsonObject pattern = new JsonObject();
+        pattern.addProperty("Regex", " {2,}");
+        spaces.add("pattern", pattern);
+        spaces.addProperty("content", " ");
+        norms.add(spaces);
+        normalizer.add("normalizers", norms);
+        t.add("normalizer", normalizer);
+        t.add("pre_tokenizer", metaspace());
+        JsonObject post = type("TemplateProcessing");
+        JsonArray single = new JsonArray();
+        single.add(piece("SpecialToken", cls, 0));
+        single.add(piece("Sequence", "A", 0));
+        single.add(piece("SpecialToken", sep, 0));
+        post.add("single", single);
+        JsonArray pairTemplate = new JsonArray();
+        pairTemplate.add(piece("SpecialToken", cls, 0));
+        pairTemplate.add(piece("Sequence", "A", 0));
+        pairTemplate.add(piece("SpecialToken", sep, 0));
+        pairTemplate.add(piece("SpecialToken", sep, 0));
+        pairTemplate.add(piece("Sequence", "B", 0));
+        pairTemplate.add(piece("SpecialToken", sep, 0));
+        post.add("pair", pairTemplate);
+        post.add("special_tokens", specialTokens(vocab, cls, sep));
+        t.add("post_processor", post);
+        t.add("decoder", metaspace());
+        t.add("model", unigramModel(vocab, scores, unkId));
+
+        JsonObject config = new JsonObject();
+        config.addProperty("tokenizer_class", family == Family.CAMEMBERT ? "CamembertTokenizer"
+                : "XLMRobertaTokenizer");
+        config.addProperty("model_max_length", modelMaxLength);
+        config.addProperty("bos_token", cls);
+        config.addProperty("eos_token", sep);
+        config.addProperty("cls_token", cls);
+        config.addProperty("sep_token", sep);
+        config.addProperty("unk_token", "<unk>");
+        config.addProperty("pad_token", "<pad>");
+        config.addProperty("mask_token", "<mask>");
+        return new Spec(family, List.copyOf(vocab), "<pad>", vocab.indexOf("<pad>"), "<unk>", unkId, cls,
+                vocab.indexOf(cls), sep, vocab.indexOf(sep), "<mask>", vocab.indexOf("<mask>"), t, config);
+    }
+
+    private static JsonObject unigramModel(List<String> vocab, List<Double> scores, int unkId) {
+        JsonObject model = type("Unigram");
+        model.addProperty("unk_id", unkId);
+        JsonArray v = new JsonArray();
+        for (int i = 0; i < vocab.size(); i++) {
+            JsonArray entry = new JsonArray();
+            entry.add(vocab.get(i));
+            entry.add(scores.get(i));
+            v.add(entry);
+        }
+        model.add("vocab", v);
+        model.addProperty("byte_fallback", false);
+        return model;
     }
 
     private static JsonObject metaspace() {
@@ -446,6 +549,11 @@ public final class SyntheticTokenizers {
         pairTemplate.add(piece("Sequence", "B", 1));
         pairTemplate.add(piece("SpecialToken", sep, 1));
         post.add("pair", pairTemplate);
+        post.add("special_tokens", specialTokens(vocab, cls, sep));
+        return post;
+    }
+
+    private static JsonObject specialTokens(List<String> vocab, String cls, String sep) {
         JsonObject specials = new JsonObject();
         for (String s : List.of(cls, sep)) {
             JsonObject o = new JsonObject();
@@ -458,8 +566,7 @@ public final class SyntheticTokenizers {
             o.add("tokens", tokens);
             specials.add(s, o);
         }
-        post.add("special_tokens", specials);
-        return post;
+        return specials;
     }
 
     private static JsonObject piece(String kind, String id, int typeId) {

@@ -149,7 +149,7 @@ public final class OnnxRuntimeEncoder implements Encoder {
             NDList list = new NDList(named(inputs.create(batch.ids().toLongArray(), shape), "input_ids"),
                     named(inputs.create(longMask, shape), "attention_mask"));
             if (tokenTypes) {
-                list.add(named(inputs.create(batch.typeIds().toLongArray(), shape), "token_type_ids"));
+                list.add(named(inputs.create(batch.segmentIds(config).toLongArray(), shape), "token_type_ids"));
             }
             NDArray hidden = predictor.predict(list).get(0);
             return batch.ids().getManager().create(hidden.toFloatArray(), hidden.getShape());
