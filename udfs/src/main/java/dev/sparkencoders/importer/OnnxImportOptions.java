@@ -1,6 +1,7 @@
 package dev.sparkencoders.importer;
 
 import dev.sparkencoders.model.Pooling;
+import dev.sparkencoders.model.SentencePrompts;
 
 /**
  * Options of {@link OnnxImporter}.
@@ -19,10 +20,19 @@ import dev.sparkencoders.model.Pooling;
  * @param normalize         whether a {@code Normalize} (L2) module follows the pooling; needs a pooling
  * @param maxSeqLength      {@code max_seq_length} of {@code sentence_bert_config.json}, or null for
  *                          {@code max_position_embeddings}; only used with a pooling
+ * @param prompts           instruction prefixes to record ({@value SentencePrompts#FILE}); none are written when
+ *                          empty
  */
-public record OnnxImportOptions(Integer numAttentionHeads, Pooling pooling, boolean normalize, Integer maxSeqLength) {
+public record OnnxImportOptions(Integer numAttentionHeads, Pooling pooling, boolean normalize, Integer maxSeqLength,
+                                SentencePrompts prompts) {
+
+    /** Options without prompts. */
+    public OnnxImportOptions(Integer numAttentionHeads, Pooling pooling, boolean normalize, Integer maxSeqLength) {
+        this(numAttentionHeads, pooling, normalize, maxSeqLength, SentencePrompts.EMPTY);
+    }
 
     public OnnxImportOptions {
+        prompts = prompts == null ? SentencePrompts.EMPTY : prompts;
         if (numAttentionHeads != null && numAttentionHeads <= 0) {
             throw new IllegalArgumentException("Cannot use numAttentionHeads " + numAttentionHeads
                     + ": it must be positive (or null to infer it from the graph)");

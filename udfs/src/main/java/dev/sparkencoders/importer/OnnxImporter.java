@@ -398,6 +398,9 @@ public final class OnnxImporter {
             new SentencePooling(options.pooling(), options.normalize(), options.maxSeqLength() != null
                     ? options.maxSeqLength() : converted.maxPositions()).write(dir, converted.hiddenSize());
         }
+        if (!options.prompts().prompts().isEmpty()) {
+            options.prompts().write(dir);
+        }
     }
 
     private static void checkTokenizer(byte[] tokenizer) {

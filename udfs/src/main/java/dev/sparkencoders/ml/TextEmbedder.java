@@ -29,7 +29,8 @@ import java.util.List;
  * <p>Params besides those of {@link TextTransformer} and {@link EncoderTransformer}: {@code outputCol}
  * ({@code embedding}), {@code outputType} ({@code vector} or {@code array}), {@code pooling} ({@code cls},
  * {@code mean} or {@code max}; unset = the checkpoint's sentence-transformers setting, else mean) and
- * {@code normalize} (L2; unset = the checkpoint's setting, else false). Windows of a long text are averaged (then
+ * {@code normalize} (L2; unset = the checkpoint's setting, else false), {@code prompt} (the name of the model's
+ * instruction prefix to prepend, e.g. {@code query}, or {@code none}; unset = the checkpoint's default). Windows of a long text are averaged (then
  * re-normalised when the model normalises).
  */
 public final class TextEmbedder extends TextTransformer<TextEmbedder> {
@@ -38,6 +39,7 @@ public final class TextEmbedder extends TextTransformer<TextEmbedder> {
     private final Param<String> outputType;
     private final Param<String> pooling;
     private final BooleanParam normalize;
+    private final Param<String> prompt;
 
     public TextEmbedder() {
         this(Identifiable.randomUID("textEmbedder"));
@@ -50,6 +52,8 @@ public final class TextEmbedder extends TextTransformer<TextEmbedder> {
                 + " (array<float>).", ParamRules.names(VectorType.values()));
         pooling = ParamRules.pooling(this);
         normalize = ParamRules.normalize(this);
+        prompt = ParamRules.text(this, "prompt", "Name of the model's instruction prefix to prepend (e.g. query),"
+                + " or none; unset = the checkpoint's default prompt, if any.", "a prompt name or none");
         setDefault(outputCol, EmbedTask.EMBEDDING_COL);
         setDefault(outputType, "vector");
     }
@@ -76,6 +80,19 @@ public final class TextEmbedder extends TextTransformer<TextEmbedder> {
 
     public BooleanParam normalize() {
         return normalize;
+    }
+
+    public Param<String> prompt() {
+        return prompt;
+    }
+
+    /** The prompt name, or null for the checkpoint's default. */
+    public String getPrompt() {
+        return valueOrNull(prompt);
+    }
+
+    public TextEmbedder setPrompt(String value) {
+        return with(prompt, value);
     }
 
     public String getOutputCol() {
@@ -119,7 +136,7 @@ public final class TextEmbedder extends TextTransformer<TextEmbedder> {
 
     /** The embed task over the text at {@code textIndex}, as these Params configure it. */
     public EmbedTask task(int textIndex, EncoderModel model) {
-        return new EmbedTask(textIndex, VectorType.parse(getOutputType()), longTextPolicy(model));
+        return new EmbedTask(textIndex, VectorType.parse(getOutputType()), longTextPolicy(model), getPrompt());
     }
 
     @Override

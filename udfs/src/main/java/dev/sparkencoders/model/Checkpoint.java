@@ -10,14 +10,15 @@ import java.util.HexFormat;
 
 /**
  * A HuggingFace checkpoint directory: {@code config.json}, {@code tokenizer.json}, {@code model.safetensors} and,
- * optionally, sentence-transformers pooling files. Opening checks that the files exist and that the config is
+ * optionally, sentence-transformers pooling and prompt files. Opening checks that the files exist and that the config is
  * usable; the weights are checked against the config when the encoder loads them.
  *
  * <pre>{@code
  * Checkpoint checkpoint = Checkpoint.open(Path.of("/models/all-MiniLM-L6-v2"));
  * }</pre>
  */
-public record Checkpoint(Path dir, ModelConfig config, Path tokenizerFile, Path weightsFile, SentencePooling pooling) {
+public record Checkpoint(Path dir, ModelConfig config, Path tokenizerFile, Path weightsFile, SentencePooling pooling,
+                         SentencePrompts prompts) {
 
     public static final String CONFIG = "config.json";
     public static final String TOKENIZER = "tokenizer.json";
@@ -66,6 +67,7 @@ public record Checkpoint(Path dir, ModelConfig config, Path tokenizerFile, Path 
             throw new CheckpointException("Cannot load model " + dir + ": " + TOKENIZER + " is missing (save the"
                     + " fast tokenizer with the checkpoint: tokenizer.save_pretrained(dir))");
         }
-        return new Checkpoint(dir, ModelConfig.read(configFile), tokenizer, weights, SentencePooling.read(dir));
+        return new Checkpoint(dir, ModelConfig.read(configFile), tokenizer, weights, SentencePooling.read(dir),
+                SentencePrompts.read(dir));
     }
 }

@@ -4,6 +4,7 @@ import dev.sparkencoders.model.CacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.SentencePooling;
+import dev.sparkencoders.model.SentencePrompts;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -56,7 +57,7 @@ public final class RemoteModelCache {
      * pooling module's file, in the folder {@value SentencePooling#MODULES} names, is copied as well.
      */
     static final List<String> FILES = List.of(Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.WEIGHTS,
-            SentencePooling.MODULES, SentencePooling.SBERT_CONFIG);
+            SentencePooling.MODULES, SentencePooling.SBERT_CONFIG, SentencePrompts.FILE);
     private static final List<String> REQUIRED = List.of(Checkpoint.CONFIG, Checkpoint.TOKENIZER, Checkpoint.WEIGHTS);
 
     public static final String MAX_BYTES_PROPERTY = "spark.encoders.cache.max-bytes";

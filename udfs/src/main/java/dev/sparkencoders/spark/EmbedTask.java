@@ -1,5 +1,6 @@
 package dev.sparkencoders.spark;
 
+import dev.sparkencoders.model.SentencePrompts;
 import dev.sparkencoders.runtime.BatchRunner;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.RowResult;
@@ -16,9 +17,16 @@ import java.util.List;
 /**
  * {@code embedding}: the sentence embedding of the text column, as {@code array<float>} or as a Spark ML vector
  * ({@link VectorType#VECTOR}) ready for MLlib estimators. A long text is truncated per the policy, or embedded
- * window by window and the window embeddings averaged (then re-normalised when the model normalises).
+ * window by window and the window embeddings averaged (then re-normalised when the model normalises). {@code prompt}
+ * names the model's instruction prefix to prepend ({@link SentencePrompts}; null: the model's default, if any).
  */
-public record EmbedTask(int textIndex, VectorType vectorType, LongTextPolicy longText) implements TextTask {
+public record EmbedTask(int textIndex, VectorType vectorType, LongTextPolicy longText, String prompt)
+        implements TextTask {
+
+    /** Embeds with the model's default prompt, if it has one. */
+    public EmbedTask(int textIndex, VectorType vectorType, LongTextPolicy longText) {
+        this(textIndex, vectorType, longText, null);
+    }
 
     public static final String EMBEDDING_COL = "embedding";
 
@@ -60,12 +68,14 @@ public record EmbedTask(int textIndex, VectorType vectorType, LongTextPolicy lon
 
     @Override
     public void validate(EncoderModel model) {
-        // every encoder can embed
+        model.checkpoint().prompts().prefix(prompt); // every encoder can embed; the prompt must exist
     }
 
     @Override
     public List<RowResult<Object[]>> process(BatchRunner runner, List<Row> rows) {
-        var documents = rows.stream().map(r -> longText.prepare(runner.model().tokenizer(), TextTask.text(r, textIndex)))
+        String prefix = runner.model().checkpoint().prompts().prefix(prompt);
+        var documents = rows.stream()
+                .map(r -> longText.prepare(runner.model().tokenizer(), prefixed(prefix, TextTask.text(r, textIndex))))
                 .toList();
         boolean normalize = runner.model().normalize();
         return LongTextPolicy.run(runner, documents, Tasks.embeddings()).stream()
@@ -74,6 +84,11 @@ public record EmbedTask(int textIndex, VectorType vectorType, LongTextPolicy lon
                     return new Object[] {vectorType == VectorType.VECTOR ? vector(v) : v};
                 }))
                 .toList();
+    }
+
+    /** The text after the prompt; a null text stays null, to be reported as the row's error. */
+    private static String prefixed(String prefix, String text) {
+        return text == null || prefix.isEmpty() ? text : prefix + text;
     }
 
     private static float[] pooled(List<float[]> windows, boolean normalize) {

@@ -1,6 +1,8 @@
 package dev.sparkencoders.ml;
 
 import dev.sparkencoders.TestCorpora;
+import dev.sparkencoders.importer.BundledModel;
+import dev.sparkencoders.model.SentencePrompts;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.spark.sql.SqlFunctions;
 import org.apache.spark.SparkException;
@@ -12,6 +14,7 @@ import org.apache.spark.ml.feature.IndexToString;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.StringIndexerModel;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -21,6 +24,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,6 +184,42 @@ class TextEmbedderPipelineTest {
         }
         System.err.println("TextEmbedder vs SQL embed(): largest difference " + worst);
         assertTrue(worst <= 1e-6, "largest difference to embed(): " + worst);
+    }
+
+    @Test
+    void aNamedPromptOrTheDefaultOneIsPrependedToEveryText() throws IOException {
+        Path model = Files.createDirectories(dir.resolve("minilm-with-prompts"));
+        try (var files = Files.list(BundledModel.path())) {
+            for (Path file : files.toList()) {
+                Files.createSymbolicLink(model.resolve(file.getFileName()), file);
+            }
+        }
+        new SentencePrompts(Map.of("query", "query: ", "passage", "passage: "), "passage").write(model);
+        List<String> texts = TestCorpora.sampleLines().subList(0, 12);
+        Dataset<Row> input = spark.createDataset(texts, Encoders.STRING()).toDF("text");
+        Dataset<Row> prefixed = spark.createDataset(texts.stream().map(t -> "query: " + t).toList(),
+                Encoders.STRING()).toDF("text");
+        Dataset<Row> passages = spark.createDataset(texts.stream().map(t -> "passage: " + t).toList(),
+                Encoders.STRING()).toDF("text");
+
+        TextEmbedder base = new TextEmbedder().setModelPath(model.toString()).setOutputType("array");
+        List<Row> query = base.copy(new ParamMap()).setPrompt("query").transform(input).collectAsList();
+        List<Row> byDefault = base.transform(input).collectAsList();
+        List<Row> none = base.copy(new ParamMap()).setPrompt("none").transform(input).collectAsList();
+        List<Row> expectedQuery = new TextEmbedder().setOutputType("array").transform(prefixed).collectAsList();
+        List<Row> expectedPassage = new TextEmbedder().setOutputType("array").transform(passages).collectAsList();
+        List<Row> plain = new TextEmbedder().setOutputType("array").transform(input).collectAsList();
+        for (int i = 0; i < texts.size(); i++) {
+            Assertions.assertArrayEquals(floats(expectedQuery.get(i).getList(1)), floats(query.get(i).getList(1)),
+                    1e-6f);
+            Assertions.assertArrayEquals(floats(expectedPassage.get(i).getList(1)),
+                    floats(byDefault.get(i).getList(1)), 1e-6f, "default_prompt_name applies when no prompt is named");
+            Assertions.assertArrayEquals(floats(plain.get(i).getList(1)), floats(none.get(i).getList(1)), 1e-6f);
+        }
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> base.copy(new ParamMap()).setPrompt("title").transform(input));
+        assertTrue(unknown.getMessage().startsWith("Cannot use prompt 'title': the model declares only [query,"
+                + " passage]"), unknown.getMessage());
     }
 
     @Test

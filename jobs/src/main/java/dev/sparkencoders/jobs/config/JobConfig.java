@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * A job's resolved configuration. Precedence, highest first: {@code --set key=value} on the command line, then
  * the {@code --config FILE} (Java properties syntax: {@code key = value}, {@code #} comments), then the defaults
  * of {@link ConfigKey}. Unknown keys are refused; {@code spark.*} keys go to Spark. A key's former spelling
- * ({@link ConfigKey#formerKey()}) still works, with a warning naming the new key.
+ * ({@link ConfigKey#formerKey()}) still works, with a warning naming the new key. Values are trimmed, unless
+ * wrapped in double quotes.
  *
  * <pre>{@code
  * JobConfig config = JobConfig.resolve(CommandLine.parse("embed", "--set", "input.path=docs.txt"));
@@ -91,9 +92,18 @@ public final class JobConfig {
         ordered.sort(Comparator.comparing(e -> ConfigKey.byKey(e.getKey()).isPresent()));
         for (Map.Entry<String, String> setting : ordered) {
             String key = canonical(setting.getKey(), where, deprecations);
-            values.put(key, setting.getValue().trim());
+            values.put(key, unquoted(setting.getValue().trim()));
             given.add(key);
         }
+    }
+
+    /**
+     * Values are trimmed; one wrapped in double quotes is taken as it stands between them, so that a prefix keeps
+     * its trailing space ({@code model.query-prefix="query: "}).
+     */
+    private static String unquoted(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
     }
 
     /** The key as {@link ConfigKey} spells it now; a former spelling is translated and noted for a warning. */
