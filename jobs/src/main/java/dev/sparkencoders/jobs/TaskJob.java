@@ -15,6 +15,7 @@ import dev.sparkencoders.jobs.io.OutputWriter;
 import dev.sparkencoders.jobs.io.ProgressReporter;
 import dev.sparkencoders.jobs.io.RunReport;
 import dev.sparkencoders.jobs.io.SparkSessions;
+import dev.sparkencoders.jobs.io.TableOutput;
 import dev.sparkencoders.ml.TextEmbedder;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.runtime.EncoderModel;
@@ -47,6 +48,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.UnaryOperator;
 
 /**
  * The pipeline every text job shares: read the input, check columns, output and model on the driver, run the
@@ -291,7 +293,7 @@ final class TaskJob implements Job {
                     spread.inputPartitions(), spread.partitions());
         }
         Dataset<Row> input = spread.rows();
-        OutputWriter output = OutputWriter.prepare(spark, config);
+        OutputWriter output = TableOutput.configured(config) ? null : OutputWriter.prepare(spark, config);
         TaskSettings settings = TaskConfig.settings(config, spec);
         TextTask task = factory.create(config, input, model);
         try {
@@ -302,26 +304,35 @@ final class TaskJob implements Job {
 
         String modelId = spec.modelId();
         String weightsSha256 = model.checkpoint().weightsSha256();
+        TableOutput table = output == null ? TableOutput.prepare(spark, config, modelId, weightsSha256) : null;
         TaskCounters counters = TaskCounters.register(spark);
-        Dataset<Row> results = settings.run(input, task, idColumn(config, input), counters);
+        int idIndex = idColumn(config, input);
         // Parquet keeps column metadata in the file footer: every result column names the model and its weights.
         Metadata provenance = new MetadataBuilder().putString("spark_encoders.model", modelId)
                 .putString("spark_encoders.weights_sha256", weightsSha256).build();
-        for (var field : task.resultFields()) {
-            results = results.withMetadata(field.name(), provenance);
-        }
-        if (task instanceof ResultTransform transform) {
-            results = transform.transform(results);
-        }
-        results = output.withPartitionColumn(results);
+        UnaryOperator<Dataset<Row>> encode = rows -> {
+            Dataset<Row> results = settings.run(rows, task, idIndex, counters);
+            for (var field : task.resultFields()) {
+                results = results.withMetadata(field.name(), provenance);
+            }
+            return task instanceof ResultTransform transform ? transform.transform(results) : results;
+        };
+        TableOutput.Written written = null;
         try (ProgressReporter progress = ProgressReporter.start(spark, name, counters)) {
-            output.write(results);
+            if (table != null) {
+                String id = idIndex < 0 ? null : input.columns()[idIndex];
+                written = table.write(table.withInputHash(input, id), id, encode, spread.partitions());
+            } else {
+                output.write(output.withPartitionColumn(encode.apply(input)));
+            }
         }
 
-        // Counted by the tasks of the stage that wrote the output: a task adds its counts once, when it succeeds.
+        // Counted by the tasks of the stages that wrote the output: a task adds its counts once, when it succeeds.
         long rows = counters.rows().value();
+        long unchanged = written == null ? 0 : written.unchanged();
         RunReport report = RunReport.builder(name)
-                .rows(rows, rows, counters.rowsFailed().value(), counters.rowsTruncated().value())
+                .rows(rows + unchanged, rows + unchanged, counters.rowsFailed().value(), counters.rowsTruncated().value())
+                .encoded(rows, unchanged)
                 .tokens(counters.tokens().value())
                 .modelLoads(driverLoads + counters.modelLoads().value())
                 .cluster(spark.sparkContext().master(), executors(spark))
@@ -330,7 +341,11 @@ final class TaskJob implements Job {
                 .model(modelId, weightsSha256, model.encoder().engine().id())
                 .config(config.masked())
                 .build();
-        output.writeReport(spark, report.toJson());
+        if (table != null) {
+            table.recordRun(report.summary());
+        } else {
+            output.writeReport(spark, report.toJson());
+        }
         System.err.println(report.summary());
     }
 

@@ -89,6 +89,8 @@ public final class OutputWriter {
         return switch (config.require(ConfigKey.OUTPUT_MODE).toLowerCase(Locale.ROOT)) {
             case "errorifexists" -> SaveMode.ErrorIfExists;
             case "overwrite" -> SaveMode.Overwrite;
+            case "incremental" -> throw new JobConfigException("Cannot use output.mode=incremental with output.path:"
+                    + " an incremental run merges into a table (set output.table, with input.id-col)");
             default -> throw new JobConfigException("Cannot use output.mode=" + config.get(ConfigKey.OUTPUT_MODE)
                     + ": unknown mode (use errorifexists or overwrite)");
         };

@@ -18,7 +18,8 @@ import java.util.Map;
  */
 public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, long rowsTruncated, long tokens,
                  long modelLoads, String master, int executors, int inputPartitions, int tasks, double seconds,
-                 String model, String weightsSha256, String engine, Map<String, String> config) {
+                 String model, String weightsSha256, String engine, Map<String, String> config, long rowsEncoded,
+                 long rowsUnchanged) {
 
     /** A report of {@code job}, filled in step by step; unset counts are 0 and unset names null. */
     public static Builder builder(String job) {
@@ -43,6 +44,8 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
         private String weightsSha256;
         private String engine;
         private Map<String, String> config = Map.of();
+        private Long rowsEncoded;
+        private long rowsUnchanged;
 
         private Builder(String job) {
             this.job = job;
@@ -54,6 +57,13 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
             this.rowsOut = out;
             this.rowsFailed = failed;
             this.rowsTruncated = truncated;
+            return this;
+        }
+
+        /** Rows encoded by this run and rows an incremental run found unchanged in its table (default: all encoded). */
+        public Builder encoded(long encoded, long unchanged) {
+            this.rowsEncoded = encoded;
+            this.rowsUnchanged = unchanged;
             return this;
         }
 
@@ -103,7 +113,8 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
 
         public RunReport build() {
             return new RunReport(job, rowsIn, rowsOut, rowsFailed, rowsTruncated, tokens, modelLoads, master,
-                    executors, inputPartitions, tasks, seconds, model, weightsSha256, engine, config);
+                    executors, inputPartitions, tasks, seconds, model, weightsSha256, engine, config,
+                    rowsEncoded == null ? rowsOut : rowsEncoded, rowsUnchanged);
         }
     }
 
@@ -114,6 +125,8 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
         m.put("rows_out", rowsOut);
         m.put("rows_failed", rowsFailed);
         m.put("rows_truncated", rowsTruncated);
+        m.put("rows_encoded", rowsEncoded);
+        m.put("rows_unchanged", rowsUnchanged);
         m.put("tokens", tokens);
         m.put("model_loads", modelLoads);
         m.put("master", master);
@@ -131,7 +144,8 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
     }
 
     public String summary() {
-        return String.format("%s: %d rows in, %d rows out, %d failed, %d truncated, %d tokens, %.1f s (%.1f rows/s)",
-                job, rowsIn, rowsOut, rowsFailed, rowsTruncated, tokens, seconds, seconds > 0 ? rowsOut / seconds : 0);
+        return String.format("%s: %d rows in, %d rows out, %d failed, %d truncated, %d tokens, %.1f s (%.1f rows/s)%s",
+                job, rowsIn, rowsOut, rowsFailed, rowsTruncated, tokens, seconds, seconds > 0 ? rowsOut / seconds : 0,
+                rowsUnchanged > 0 ? String.format("; %d encoded, %d unchanged", rowsEncoded, rowsUnchanged) : "");
     }
 }

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
  *       for the thread that starts the engine and for threads once they run an op that goes through
  *       {@code at::parallel_for} (a matmul alone does not); {@code OMP_NUM_THREADS} sets it for every
  *       thread, so the executors get both;</li>
+ *   <li>with {@code output.table}: the table format's SQL extension and catalogs ({@link TableOutput#sparkSettings});</li>
  *   <li>for local masters ({@code local[...]}, {@code local-cluster[...]}): no web UI (its server takes about a
  *       second to start and a batch job on one machine reports its progress in the log; {@code spark.ui.enabled=true}
  *       turns it back on);</li>
@@ -44,6 +45,7 @@ public final class SparkSessions {
     static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
     static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
     static final String SCALA_VERSION = "2.13";
+    static final String EXTENSIONS = "spark.sql.extensions";
 
     private SparkSessions() {}
 
@@ -69,6 +71,14 @@ public final class SparkSessions {
                     + "; spark.master=" + configured + " from the job configuration applies to the launcher only");
         }
         settings.forEach(conf::set);
+        TableOutput.sparkSettings(config).forEach((key, value) -> {
+            if (key.equals(EXTENSIONS)) {
+                String current = conf.get(EXTENSIONS, "");
+                conf.set(EXTENSIONS, current.isEmpty() ? value : current.contains(value) ? current : current + "," + value);
+            } else {
+                conf.setIfMissing(key, value);
+            }
+        });
 
         String options = conf.get(EXECUTOR_OPTIONS, "");
         if (!options.contains(OFFLINE_OPTION)) {
