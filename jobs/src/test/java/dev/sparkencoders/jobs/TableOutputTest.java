@@ -9,6 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -50,17 +52,17 @@ class TableOutputTest {
         assertIncremental("delta", "nightly.embeddings");
     }
 
-    @Test
-    void aKilledIcebergRunIsFinishedByTheSameCommand() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"iceberg, local.nightly.embeddings", "delta, nightly.embeddings"})
+    void aKilledRunIsFinishedByTheSameCommand(String format, String table) throws Exception {
         Path corpus = dir.resolve("corpus.jsonl");
         IdCorpus.write(corpus, ROWS);
         Path warehouse = dir.resolve("warehouse");
-        List<String> args = embed(corpus, warehouse, "iceberg", "local.nightly.embeddings");
+        List<String> args = embed(corpus, warehouse, format, table);
         args.addAll(List.of("--set", "output.commit-rows=250"));
 
-        Path metadata = warehouse.resolve("nightly/embeddings/metadata");
-        killAfterCommits(args, metadata, 2);
-        long kept = table(warehouse, "iceberg", "local.nightly.embeddings").size();
+        killAfterCommits(args, warehouse.resolve("nightly/embeddings"), 2);
+        long kept = table(warehouse, format, table).size();
         assertTrue(kept > 0 && kept < ROWS, "the killed run committed part of the rows: " + kept);
 
         JobRunner.Outcome rerun = JobRunner.run(args.toArray(String[]::new));
@@ -68,7 +70,7 @@ class TableOutputTest {
         long[] counts = encodedAndUnchanged(rerun.stderr());
         assertEquals(kept, counts[1], "what the killed run committed is kept");
         assertEquals(ROWS - kept, counts[0], "only the rest is encoded");
-        IdCorpus.assertEveryIdOnce(table(warehouse, "iceberg", "local.nightly.embeddings"), ROWS);
+        IdCorpus.assertEveryIdOnce(table(warehouse, format, table), ROWS);
     }
 
     @Test
@@ -184,8 +186,8 @@ class TableOutputTest {
         }
     }
 
-    /** Runs the job in a child JVM and kills it with SIGKILL once the table has {@code commits} snapshots. */
-    private void killAfterCommits(List<String> jobArgs, Path metadata, int commits) throws Exception {
+    /** Runs the job in a child JVM and kills it with SIGKILL once the table has {@code commits} commits. */
+    private void killAfterCommits(List<String> jobArgs, Path tableDir, int commits) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
@@ -201,7 +203,7 @@ class TableOutputTest {
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (snapshots(metadata) < commits) {
+            while (commits(tableDir) < commits) {
                 if (!child.isAlive() || System.nanoTime() > deadline) {
                     fail("the job " + (child.isAlive() ? "made no " + commits + " commits in time"
                             : "ended (exit " + child.exitValue() + ") before it could be killed") + ":\n"
@@ -215,13 +217,20 @@ class TableOutputTest {
         }
     }
 
-    /** Iceberg's Hadoop catalog writes one v<N>.metadata.json per commit. */
-    private static long snapshots(Path metadata) throws IOException {
-        if (!Files.isDirectory(metadata)) {
-            return 0;
+    /**
+     * Commits of the table in {@code tableDir}: Iceberg's Hadoop catalog writes one {@code metadata/v<N>.metadata.json}
+     * per commit, Delta one {@code _delta_log/<N>.json}.
+     */
+    private static long commits(Path tableDir) throws IOException {
+        long commits = 0;
+        for (String log : List.of("metadata", "_delta_log")) {
+            if (Files.isDirectory(tableDir.resolve(log))) {
+                try (Stream<Path> files = Files.list(tableDir.resolve(log))) {
+                    commits += files.map(p -> p.getFileName().toString())
+                            .filter(n -> n.matches("v\\d+\\.metadata\\.json") || n.matches("\\d{20}\\.json")).count();
+                }
+            }
         }
-        try (Stream<Path> files = Files.list(metadata)) {
-            return files.filter(p -> p.getFileName().toString().matches("v\\d+\\.metadata\\.json")).count();
-        }
+        return commits;
     }
 }
