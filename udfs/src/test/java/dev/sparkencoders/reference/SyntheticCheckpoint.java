@@ -26,9 +26,10 @@ import java.util.TreeMap;
  * {@link ScalarReference}.
  *
  * <p>Sizes: hidden 32, 4 heads, 2 layers, intermediate 48, max_position_embeddings 64 (RoBERTa 66 = 64 +
- * padding_idx + 1), type_vocab_size 2 (RoBERTa 1, DistilBERT none); ALBERT and ELECTRA have embedding_size 16.
- * {@code vocab_size} is the synthetic tokenizer's ({@link SyntheticTokenizers}): 125 for the WordPiece families
- * (BERT, ELECTRA, DistilBERT), 102 for ALBERT, 419 for RoBERTa (5 specials + 256 byte characters + 158 merges).
+ * padding_idx + 1), type_vocab_size 2 (RoBERTa 1, DistilBERT and ModernBERT none); ALBERT and ELECTRA have
+ * embedding_size 16. {@code vocab_size} is the synthetic tokenizer's ({@link SyntheticTokenizers}): 125 for the
+ * WordPiece families (BERT, ELECTRA, DistilBERT), 102 for ALBERT, 419 for RoBERTa and ModernBERT (5 specials + 256
+ * byte characters + 158 merges). ModernBERT's structure is described at {@code modernBertConfig}.
  *
  * <p>Random values ({@code java.util.Random(seed)}): matrices and embeddings normal(0, 0.2), LayerNorm weights
  * 1 + normal(0, 0.1), biases and LayerNorm biases normal(0, 0.1).
@@ -38,7 +39,7 @@ import java.util.TreeMap;
  * written, as {@code save_pretrained(safe_serialization=True)} does (it drops tied duplicates:
  * {@code cls.predictions.decoder.weight}/{@code .bias}, {@code lm_head.decoder.weight}/{@code .bias},
  * {@code predictions.decoder.weight}/{@code .bias}, {@code generator_lm_head.weight},
- * {@code vocab_projector.weight}). With {@link Options#withTiedDecoderWritten(boolean)} those names are written too,
+ * {@code vocab_projector.weight}, ModernBERT's {@code decoder.weight}). With {@link Options#withTiedDecoderWritten(boolean)} those names are written too,
  * equal to the word embeddings (and the decoder bias equal to the head's bias where HuggingFace links them), as
  * {@code torch.save(model.state_dict())} would. The tied copies are produced when writing ({@link #fileTensors()})
  * and are never part of {@link #weights()}.
@@ -142,9 +143,15 @@ public final class SyntheticCheckpoint {
             numHiddenLayers = config.get("num_hidden_layers").getAsInt();
             numAttentionHeads = config.get("num_attention_heads").getAsInt();
             intermediateSize = config.get("intermediate_size").getAsInt();
-            hiddenAct = config.get("hidden_act").getAsString();
-            layerNormEps = config.get("layer_norm_eps").getAsDouble();
-            typeVocabSize = config.get("type_vocab_size").getAsInt();
+            if (family == Family.MODERNBERT) {
+                hiddenAct = config.get("hidden_activation").getAsString();
+                layerNormEps = config.get("norm_eps").getAsDouble();
+                typeVocabSize = 0;
+            } else {
+                hiddenAct = config.get("hidden_act").getAsString();
+                layerNormEps = config.get("layer_norm_eps").getAsDouble();
+                typeVocabSize = config.get("type_vocab_size").getAsInt();
+            }
             embeddingSize = config.has("embedding_size") ? config.get("embedding_size").getAsInt() : hiddenSize;
         }
         vocabSize = config.get("vocab_size").getAsInt();
@@ -198,7 +205,9 @@ public final class SyntheticCheckpoint {
         int types = family.robertaArchitecture() ? 1 : 2;
 
         // body
-        if (family == Family.DISTILBERT) {
+        if (family == Family.MODERNBERT) {
+            modernBertBody(g, p, v, h, options.numHiddenLayers());
+        } else if (family == Family.DISTILBERT) {
             g.matrix(p + "embeddings.word_embeddings.weight", v, h);
             g.matrix(p + "embeddings.position_embeddings.weight", maxPositions, h);
             g.layerNorm(p + "embeddings.LayerNorm", h);
@@ -256,6 +265,11 @@ public final class SyntheticCheckpoint {
 
         // heads
         int labels = numLabels(head);
+        if (family == Family.MODERNBERT) {
+            modernBertHead(g, head, labels, v, h);
+            return new SyntheticCheckpoint(family, head, config, p, g.weights, g.shapes, tok,
+                    options.tiedDecoderWritten());
+        }
         switch (head) {
             case BASE -> { }
             case SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION -> {
@@ -290,6 +304,47 @@ public final class SyntheticCheckpoint {
         }
         return new SyntheticCheckpoint(family, head, config, p, g.weights, g.shapes, tok,
                 options.tiedDecoderWritten());
+    }
+
+    /**
+     * ModernBERT's body without biases (attention_bias, mlp_bias and norm_bias false, as in the published models):
+     * layer 0 has no attn_norm (HuggingFace makes it the identity), mlp.Wi is [2 x intermediate, hidden] (GeGLU).
+     */
+    private static void modernBertBody(Generator g, String p, int v, int h, int layers) {
+        g.matrix(p + "embeddings.tok_embeddings.weight", v, h);
+        g.normWeight(p + "embeddings.norm", h);
+        for (int l = 0; l < layers; l++) {
+            String s = p + "layers." + l + ".";
+            if (l > 0) {
+                g.normWeight(s + "attn_norm", h);
+            }
+            g.matrix(s + "attn.Wqkv.weight", 3 * h, h);
+            g.matrix(s + "attn.Wo.weight", h, h);
+            g.normWeight(s + "mlp_norm", h);
+            g.matrix(s + "mlp.Wi.weight", 2 * INTERMEDIATE, h);
+            g.matrix(s + "mlp.Wo.weight", h, INTERMEDIATE);
+        }
+        g.normWeight(p + "final_norm", h);
+    }
+
+    /**
+     * ModernBERT's heads: the prediction head ({@code head.dense} without bias as classifier_bias is false,
+     * {@code head.norm} without bias), then {@code classifier} (always with a bias) or the MLM {@code decoder}'s
+     * bias (decoder_bias true; its weight is tied to the token embeddings).
+     */
+    private static void modernBertHead(Generator g, Head head, int labels, int v, int h) {
+        if (head == Head.BASE) {
+            return;
+        }
+        g.matrix("head.dense.weight", h, h);
+        g.normWeight("head.norm", h);
+        switch (head) {
+            case SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION, TOKEN_CLASSIFICATION ->
+                    g.linear("classifier", labels, h);
+            case QUESTION_ANSWERING -> g.linear("classifier", 2, h);
+            case MASKED_LM -> g.bias("decoder.bias", v);
+            default -> throw new IllegalArgumentException("ModernBERT has no " + head + " head");
+        }
     }
 
     private static void mlmHead(Generator g, Family family, int v, int h, int e) {
@@ -343,6 +398,7 @@ public final class SyntheticCheckpoint {
         c.put("torch_dtype", "float32");
         c.put("transformers_version", "4.46.3");
         switch (family) {
+            case MODERNBERT -> modernBertConfig(c, head, o, tok);
             case DISTILBERT -> {
                 c.put("dim", HIDDEN);
                 c.put("n_layers", o.numHiddenLayers());
@@ -399,7 +455,7 @@ public final class SyntheticCheckpoint {
                 c.put("classifier_dropout", null);
                 c.put("use_cache", true);
             }
-            case DISTILBERT -> { }
+            case DISTILBERT, MODERNBERT -> { }
         }
         List<String> labels = switch (head) {
             case SEQUENCE_CLASSIFICATION -> SENTIMENT_LABELS;
@@ -422,6 +478,46 @@ public final class SyntheticCheckpoint {
         }
         Gson gson = new GsonBuilder().serializeNulls().create();
         return gson.toJsonTree(c).getAsJsonObject();
+    }
+
+    /**
+     * ModernBERT's keys with its real structure at small sizes: global attention every 2nd layer (layer 0 global),
+     * local_attention 8 (a local layer's token sees |i - j| &lt;= 4, so the test inputs exercise the window),
+     * different global/local rotary bases (HuggingFace's defaults), no biases but the decoder's and the classifier's,
+     * classifier_activation gelu_pytorch_tanh (unlike hidden_activation gelu, so the two cannot be confused), and
+     * classifier_pooling "mean" for single-label sequence classification, "cls" otherwise (both poolings tested).
+     */
+    private static void modernBertConfig(TreeMap<String, Object> c, Head head, Options o, SyntheticTokenizers.Spec tok) {
+        c.put("hidden_size", HIDDEN);
+        c.put("num_hidden_layers", o.numHiddenLayers());
+        c.put("num_attention_heads", HEADS);
+        c.put("intermediate_size", INTERMEDIATE);
+        c.put("hidden_activation", "gelu");
+        c.put("norm_eps", 1e-5);
+        c.put("norm_bias", false);
+        c.put("attention_bias", false);
+        c.put("attention_dropout", 0.0);
+        c.put("mlp_bias", false);
+        c.put("mlp_dropout", 0.0);
+        c.put("embedding_dropout", 0.0);
+        c.put("decoder_bias", true);
+        c.put("classifier_bias", false);
+        c.put("classifier_activation", "gelu_pytorch_tanh");
+        c.put("classifier_dropout", 0.0);
+        c.put("classifier_pooling", head == Head.SEQUENCE_CLASSIFICATION ? "mean" : "cls");
+        c.put("global_attn_every_n_layers", 2);
+        c.put("local_attention", 8);
+        c.put("global_rope_theta", 160000.0);
+        c.put("local_rope_theta", 10000.0);
+        c.put("bos_token_id", tok.clsId());
+        c.put("cls_token_id", tok.clsId());
+        c.put("eos_token_id", tok.sepId());
+        c.put("sep_token_id", tok.sepId());
+        c.put("initializer_cutoff_factor", 2.0);
+        c.put("deterministic_flash_attn", false);
+        c.put("sparse_prediction", false);
+        c.put("sparse_pred_ignore_index", -100);
+        c.put("tie_word_embeddings", true);
     }
 
     // ------------------------------------------------------------------------------------------ reading
@@ -510,13 +606,29 @@ public final class SyntheticCheckpoint {
             case ALBERT -> List.of("predictions.decoder.weight", "predictions.decoder.bias");
             case ELECTRA -> List.of("generator_lm_head.weight");
             case DISTILBERT -> List.of("vocab_projector.weight");
+            case MODERNBERT -> List.of("decoder.weight");
         };
+    }
+
+    /** The name of the word (token) embedding matrix, with this checkpoint's prefix. */
+    public String wordEmbeddingsName() {
+        return prefix + (family == Family.MODERNBERT ? "embeddings.tok_embeddings.weight"
+                : "embeddings.word_embeddings.weight");
+    }
+
+    /** A copy (weights copied) whose config.json has {@code key} set to {@code value}. */
+    public SyntheticCheckpoint withConfig(String key, Object value) {
+        SyntheticCheckpoint copy = copy();
+        JsonObject edited = config.deepCopy();
+        edited.add(key, new GsonBuilder().serializeNulls().create().toJsonTree(value));
+        return new SyntheticCheckpoint(family, head, edited, prefix, copy.weights, copy.shapes, tokenizer,
+                tiedDecoderWritten);
     }
 
     private String tiedSource(String name) {
         if (name.endsWith("decoder.weight") || name.equals("generator_lm_head.weight")
                 || name.equals("vocab_projector.weight")) {
-            return prefix + "embeddings.word_embeddings.weight";
+            return wordEmbeddingsName();
         }
         if (name.endsWith("decoder.bias")) {
             return name.replace("decoder.bias", "bias");
@@ -706,6 +818,11 @@ public final class SyntheticCheckpoint {
         void linear(String name, int out, int in) {
             matrix(name + ".weight", out, in);
             bias(name + ".bias", out);
+        }
+
+        /** A LayerNorm without bias ({@code nn.LayerNorm(bias=False)}): the weight alone. */
+        void normWeight(String name, int n) {
+            put(name + ".weight", new int[] {n}, 1, 0.1);
         }
 
         void layerNorm(String name, int n) {
