@@ -80,6 +80,11 @@ class FamilyParityTest {
                     three));
             cases.add(Arguments.of(engine, Family.MODERNBERT, dev.sparkencoders.reference.Head.QUESTION_ANSWERING,
                     SyntheticCheckpoint.Options.defaults().withLayers(4)));
+            // ModernBERT with every optional bias (attention, MLP, LayerNorms, prediction head).
+            var biased = SyntheticCheckpoint.Options.defaults().withLayers(3).withBiases(true);
+            cases.add(Arguments.of(engine, Family.MODERNBERT, dev.sparkencoders.reference.Head.SEQUENCE_CLASSIFICATION,
+                    biased));
+            cases.add(Arguments.of(engine, Family.MODERNBERT, dev.sparkencoders.reference.Head.MASKED_LM, biased));
             var written = SyntheticCheckpoint.Options.defaults().withTiedDecoderWritten(true);
             for (Family family : Family.values()) {
                 cases.add(Arguments.of(engine, family, dev.sparkencoders.reference.Head.MASKED_LM, written));

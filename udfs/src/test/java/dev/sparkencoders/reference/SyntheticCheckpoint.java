@@ -56,8 +56,12 @@ public final class SyntheticCheckpoint {
     public static final List<String> TOPIC_LABELS = List.of("sports", "politics", "technology");
     public static final List<String> BIO_LABELS = List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC");
 
-    /** Options of the synthetic model's shape. */
-    public record Options(int numHiddenLayers, int numHiddenGroups, int innerGroupNum, boolean tiedDecoderWritten) {
+    /**
+     * Options of the synthetic model's shape. {@code biases} gives ModernBERT every optional bias (attention_bias,
+     * mlp_bias, norm_bias and classifier_bias true; the published models have none); other families ignore it.
+     */
+    public record Options(int numHiddenLayers, int numHiddenGroups, int innerGroupNum, boolean tiedDecoderWritten,
+                          boolean biases) {
 
         public Options {
             if (numHiddenLayers < 1 || numHiddenGroups < 1 || innerGroupNum < 1
@@ -67,27 +71,32 @@ public final class SyntheticCheckpoint {
             }
         }
 
-        /** 2 layers, 1 hidden group, 1 layer per group, tied decoders not written. */
+        /** 2 layers, 1 hidden group, 1 layer per group, tied decoders not written, no optional ModernBERT biases. */
         public static Options defaults() {
-            return new Options(2, 1, 1, false);
+            return new Options(2, 1, 1, false, false);
         }
 
         public Options withLayers(int layers) {
-            return new Options(layers, numHiddenGroups, innerGroupNum, tiedDecoderWritten);
+            return new Options(layers, numHiddenGroups, innerGroupNum, tiedDecoderWritten, biases);
         }
 
         /** ALBERT's {@code num_hidden_groups} (ignored by the other families). */
         public Options withHiddenGroups(int groups) {
-            return new Options(numHiddenLayers, groups, innerGroupNum, tiedDecoderWritten);
+            return new Options(numHiddenLayers, groups, innerGroupNum, tiedDecoderWritten, biases);
         }
 
         /** ALBERT's {@code inner_group_num} (ignored by the other families). */
         public Options withInnerGroupNum(int inner) {
-            return new Options(numHiddenLayers, numHiddenGroups, inner, tiedDecoderWritten);
+            return new Options(numHiddenLayers, numHiddenGroups, inner, tiedDecoderWritten, biases);
         }
 
         public Options withTiedDecoderWritten(boolean written) {
-            return new Options(numHiddenLayers, numHiddenGroups, innerGroupNum, written);
+            return new Options(numHiddenLayers, numHiddenGroups, innerGroupNum, written, biases);
+        }
+
+        /** ModernBERT's optional biases (ignored by the other families). */
+        public Options withBiases(boolean all) {
+            return new Options(numHiddenLayers, numHiddenGroups, innerGroupNum, tiedDecoderWritten, all);
         }
     }
 
@@ -206,7 +215,7 @@ public final class SyntheticCheckpoint {
 
         // body
         if (family == Family.MODERNBERT) {
-            modernBertBody(g, p, v, h, options.numHiddenLayers());
+            modernBertBody(g, p, v, h, options);
         } else if (family == Family.DISTILBERT) {
             g.matrix(p + "embeddings.word_embeddings.weight", v, h);
             g.matrix(p + "embeddings.position_embeddings.weight", maxPositions, h);
@@ -266,7 +275,7 @@ public final class SyntheticCheckpoint {
         // heads
         int labels = numLabels(head);
         if (family == Family.MODERNBERT) {
-            modernBertHead(g, head, labels, v, h);
+            modernBertHead(g, head, labels, v, h, options.biases());
             return new SyntheticCheckpoint(family, head, config, p, g.weights, g.shapes, tok,
                     options.tiedDecoderWritten());
         }
@@ -307,37 +316,39 @@ public final class SyntheticCheckpoint {
     }
 
     /**
-     * ModernBERT's body without biases (attention_bias, mlp_bias and norm_bias false, as in the published models):
+     * ModernBERT's body, by default without biases (attention_bias, mlp_bias and norm_bias false, as in the published
+     * models; {@link Options#biases()} adds them):
      * layer 0 has no attn_norm (HuggingFace makes it the identity), mlp.Wi is [2 x intermediate, hidden] (GeGLU).
      */
-    private static void modernBertBody(Generator g, String p, int v, int h, int layers) {
+    private static void modernBertBody(Generator g, String p, int v, int h, Options options) {
+        boolean biases = options.biases();
         g.matrix(p + "embeddings.tok_embeddings.weight", v, h);
-        g.normWeight(p + "embeddings.norm", h);
-        for (int l = 0; l < layers; l++) {
+        g.norm(p + "embeddings.norm", h, biases);
+        for (int l = 0; l < options.numHiddenLayers(); l++) {
             String s = p + "layers." + l + ".";
             if (l > 0) {
-                g.normWeight(s + "attn_norm", h);
+                g.norm(s + "attn_norm", h, biases);
             }
-            g.matrix(s + "attn.Wqkv.weight", 3 * h, h);
-            g.matrix(s + "attn.Wo.weight", h, h);
-            g.normWeight(s + "mlp_norm", h);
-            g.matrix(s + "mlp.Wi.weight", 2 * INTERMEDIATE, h);
-            g.matrix(s + "mlp.Wo.weight", h, INTERMEDIATE);
+            g.dense(s + "attn.Wqkv", 3 * h, h, biases);
+            g.dense(s + "attn.Wo", h, h, biases);
+            g.norm(s + "mlp_norm", h, biases);
+            g.dense(s + "mlp.Wi", 2 * INTERMEDIATE, h, biases);
+            g.dense(s + "mlp.Wo", h, INTERMEDIATE, biases);
         }
-        g.normWeight(p + "final_norm", h);
+        g.norm(p + "final_norm", h, biases);
     }
 
     /**
-     * ModernBERT's heads: the prediction head ({@code head.dense} without bias as classifier_bias is false,
-     * {@code head.norm} without bias), then {@code classifier} (always with a bias) or the MLM {@code decoder}'s
+     * ModernBERT's heads: the prediction head ({@code head.dense} and {@code head.norm}, biased only with
+     * {@link Options#biases()}), then {@code classifier} (always with a bias) or the MLM {@code decoder}'s
      * bias (decoder_bias true; its weight is tied to the token embeddings).
      */
-    private static void modernBertHead(Generator g, Head head, int labels, int v, int h) {
+    private static void modernBertHead(Generator g, Head head, int labels, int v, int h, boolean biases) {
         if (head == Head.BASE) {
             return;
         }
-        g.matrix("head.dense.weight", h, h);
-        g.normWeight("head.norm", h);
+        g.dense("head.dense", h, h, biases);
+        g.norm("head.norm", h, biases);
         switch (head) {
             case SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION, TOKEN_CLASSIFICATION ->
                     g.linear("classifier", labels, h);
@@ -494,14 +505,14 @@ public final class SyntheticCheckpoint {
         c.put("intermediate_size", INTERMEDIATE);
         c.put("hidden_activation", "gelu");
         c.put("norm_eps", 1e-5);
-        c.put("norm_bias", false);
-        c.put("attention_bias", false);
+        c.put("norm_bias", o.biases());
+        c.put("attention_bias", o.biases());
         c.put("attention_dropout", 0.0);
-        c.put("mlp_bias", false);
+        c.put("mlp_bias", o.biases());
         c.put("mlp_dropout", 0.0);
         c.put("embedding_dropout", 0.0);
         c.put("decoder_bias", true);
-        c.put("classifier_bias", false);
+        c.put("classifier_bias", o.biases());
         c.put("classifier_activation", "gelu_pytorch_tanh");
         c.put("classifier_dropout", 0.0);
         c.put("classifier_pooling", head == Head.SEQUENCE_CLASSIFICATION ? "mean" : "cls");
@@ -820,9 +831,20 @@ public final class SyntheticCheckpoint {
             bias(name + ".bias", out);
         }
 
-        /** A LayerNorm without bias ({@code nn.LayerNorm(bias=False)}): the weight alone. */
-        void normWeight(String name, int n) {
+        /** A LayerNorm, without bias ({@code nn.LayerNorm(bias=False)}: the weight alone) unless asked. */
+        void norm(String name, int n, boolean bias) {
             put(name + ".weight", new int[] {n}, 1, 0.1);
+            if (bias) {
+                bias(name + ".bias", n);
+            }
+        }
+
+        /** A linear layer, without bias ({@code nn.Linear(bias=False)}) unless asked. */
+        void dense(String name, int out, int in, boolean bias) {
+            matrix(name + ".weight", out, in);
+            if (bias) {
+                bias(name + ".bias", out);
+            }
         }
 
         void layerNorm(String name, int n) {
