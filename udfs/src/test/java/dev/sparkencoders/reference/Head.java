@@ -21,7 +21,10 @@ public enum Head {
     MASKED_LM,
     /** {@code ElectraForPreTraining}: the discriminator's replaced-token-detection head (ELECTRA only). */
     RTD,
-    /** {@code XForQuestionAnswering}: start and end logits per token ({@code qa_outputs}). */
+    /**
+     * {@code XForQuestionAnswering}: start and end logits per token ({@code qa_outputs}; ModernBERT: its prediction
+     * head, then {@code classifier}).
+     */
     QUESTION_ANSWERING;
 
     /** Whether HuggingFace transformers has this head for the family. */

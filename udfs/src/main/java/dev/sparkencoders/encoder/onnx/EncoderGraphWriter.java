@@ -27,6 +27,8 @@ import java.util.List;
  * LayerNormalization, Attention, SkipLayerNormalization and BiasGelu/FastGelu. Attention fusion needs the opset-12
  * node versions (Unsqueeze with an axes attribute, Cast-9, Add-7), hence the opset.
  *
+ * <p>ModernBERT, a different architecture, is written by {@link ModernBertGraphWriter}.
+ *
  * <pre>{@code
  * try (OutputStream out = Files.newOutputStream(file)) {
  *     EncoderGraphWriter.write(Checkpoint.open(dir), out);
