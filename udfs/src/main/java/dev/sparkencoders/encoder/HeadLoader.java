@@ -17,9 +17,9 @@ import java.util.function.UnaryOperator;
  * Builds task heads with HuggingFace transformers' parameter names and semantics per family, e.g. BERT's
  * classifier on the tanh pooler, RoBERTa's dense + tanh + out_proj on &lt;s&gt;, masked-LM decoders tied to the
  * word embeddings; ModernBERT's heads are built by {@link ModernBertHead}. A checkpoint without the head's weights
- * fails with the missing parameter names. Heads are
- * independent of the engine that runs the encoder body: their weights are read from the checkpoint into the given
- * PyTorch manager (the word embeddings too, when a masked-LM decoder is tied to them).
+ * fails with the missing parameter names. Heads are independent of the engine that runs the encoder body: their
+ * weights are read from the checkpoint into the given PyTorch manager (the word embeddings too, when a masked-LM
+ * decoder is tied to them).
  *
  * <pre>{@code
  * Head classifier = HeadLoader.load(HeadKind.SEQUENCE_CLASSIFICATION, checkpoint, headManager);
@@ -42,14 +42,14 @@ public final class HeadLoader {
             String prefix = WeightLoader.detectPrefix(file, layout.wordEmbeddings() + ".weight", layout.prefix(), "");
             WeightLoader heads = new WeightLoader(file, manager, "", checkpoint.dir());
             WeightLoader base = new WeightLoader(file, manager, prefix, checkpoint.dir());
-            long h = c.hiddenSize();
-            List<UnaryOperator<NDArray>> steps = new ArrayList<>();
             if (family == ModelFamily.MODERNBERT) {
                 Head head = ModernBertHead.load(kind, c, heads, base, layout, action);
                 heads.verify(action, MISSING_HEAD);
                 base.verify(action, MISSING_HEAD);
                 return head;
             }
+            long h = c.hiddenSize();
+            List<UnaryOperator<NDArray>> steps = new ArrayList<>();
             Pooling pooling = null;
             int outputs;
             switch (kind) {
