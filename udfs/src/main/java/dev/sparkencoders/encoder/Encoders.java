@@ -2,6 +2,7 @@ package dev.sparkencoders.encoder;
 
 import dev.sparkencoders.encoder.onnx.OnnxRuntimeEncoder;
 import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.model.ModelFamily;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,11 +25,17 @@ public final class Encoders {
      */
     public static Encoder load(Checkpoint checkpoint, Engine engine, int intraOpThreads) {
         return switch (engine) {
-            case PYTORCH -> TransformerEncoder.load(checkpoint);
+            case PYTORCH -> onPyTorch(checkpoint);
             case ONNXRUNTIME -> OnnxRuntimeEncoder.load(checkpoint, intraOpThreads);
             case AUTO -> onnxRuntimeAvailable() ? OnnxRuntimeEncoder.load(checkpoint, intraOpThreads)
-                    : TransformerEncoder.load(checkpoint);
+                    : onPyTorch(checkpoint);
         };
+    }
+
+    /** The PyTorch body of the checkpoint's architecture: ModernBERT's, or the post-LayerNorm BERT-family one. */
+    private static Encoder onPyTorch(Checkpoint checkpoint) {
+        return checkpoint.config().family() == ModelFamily.MODERNBERT ? ModernBertEncoder.load(checkpoint)
+                : TransformerEncoder.load(checkpoint);
     }
 
     /** True when DJL's ONNX Runtime engine starts here; logs why not otherwise. */

@@ -18,7 +18,7 @@ import java.util.Locale;
 public enum Engine {
     /** ONNX Runtime when it loads, else PyTorch. */
     AUTO,
-    /** {@link TransformerEncoder} on DJL's PyTorch engine. */
+    /** {@link TransformerEncoder} (ModernBERT: {@link ModernBertEncoder}) on DJL's PyTorch engine. */
     PYTORCH,
     /** The encoder written as an ONNX graph and run by DJL's ONNX Runtime engine. */
     ONNXRUNTIME;

@@ -5,8 +5,10 @@ import dev.sparkencoders.model.ModelFamily;
 
 /**
  * Where each family keeps its encoder parameters, in HuggingFace transformers' names (relative to the base model
- * prefix, e.g. {@code bert.}), and how it numbers positions. The forward pass is the same post-LayerNorm
- * transformer for all of them.
+ * prefix, e.g. {@code bert.}), and how it numbers positions. The forward pass of the BERT-shaped families is the
+ * same post-LayerNorm transformer ({@link #layers()}); ModernBERT's pre-LayerNorm layers have their own names in
+ * {@link ModernBertEncoder}, so its layout gives only the prefix, the embeddings and its positions ({@link #layers()}
+ * and the position and segment tables are null).
  *
  * <pre>{@code
  * FamilyLayout layout = FamilyLayout.of(ModelFamily.ROBERTA);
@@ -28,7 +30,9 @@ public record FamilyLayout(
         /** 0, 1, 2, ... */
         ABSOLUTE,
         /** RoBERTa: padding_idx + 1 + the count of non-padding tokens so far; padding gets padding_idx. */
-        AFTER_PADDING_IDX
+        AFTER_PADDING_IDX,
+        /** ModernBERT: 0, 1, 2, ... rotated into queries and keys; there is no position table. */
+        ROTARY
     }
 
     /** Parameter names of one transformer layer, each before {@code .weight} / {@code .bias}. */
@@ -60,7 +64,18 @@ public record FamilyLayout(
                     "embeddings.position_embeddings", null, "embeddings.LayerNorm", null, PositionScheme.ABSOLUTE,
                     new LayerNames("transformer.layer.{}.", "attention.q_lin", "attention.k_lin", "attention.v_lin",
                             "attention.out_lin", "sa_layer_norm", "ffn.lin1", "ffn.lin2", "output_layer_norm"));
+            case MODERNBERT -> new FamilyLayout("model.", "embeddings.tok_embeddings", null, null, "embeddings.norm",
+                    null, PositionScheme.ROTARY, null);
         };
+    }
+
+    /**
+     * How many tokens a row of this model may have: max_position_embeddings, less RoBERTa's padding_idx + 1 (its
+     * positions start after the padding index).
+     */
+    public static int usablePositions(ModelConfig config) {
+        return config.maxPositions() - (of(config.family()).positions() == PositionScheme.AFTER_PADDING_IDX
+                ? config.padTokenId() + 1 : 0);
     }
 
     /**
@@ -68,9 +83,7 @@ public record FamilyLayout(
      * numbers positions from padding_idx + 1).
      */
     public static void requirePositions(ModelConfig config, int width) {
-        int needed = width + (of(config.family()).positions() == PositionScheme.AFTER_PADDING_IDX
-                ? config.padTokenId() + 1 : 0);
-        if (needed > config.maxPositions()) {
+        if (width > usablePositions(config)) {
             throw new IllegalArgumentException("Cannot encode a batch of " + width + " tokens per row: the"
                     + " model has " + config.maxPositions() + " positions (truncate to fewer tokens)");
         }

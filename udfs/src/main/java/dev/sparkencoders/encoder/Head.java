@@ -1,26 +1,34 @@
 package dev.sparkencoders.encoder;
 
 import ai.djl.ndarray.NDArray;
+import dev.sparkencoders.model.Pooling;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
  * A task head: a short chain of operations applied to the encoder's last hidden state. Sequence-level heads start
- * by taking the first token ([CLS] / &lt;s&gt;); token-level heads apply to every position they are given.
+ * by pooling the tokens: the first token ([CLS] / &lt;s&gt;), or for ModernBERT with {@code classifier_pooling: mean}
+ * the mean over the attention mask; token-level heads apply to every position they are given.
  *
  * <pre>{@code
- * NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden); // [B, labels]
+ * NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden, batch.mask()); // [B, labels]
  * }</pre>
  */
 public final class Head {
 
     private final HeadKind kind;
+    private final Pooling pooling;
     private final List<UnaryOperator<NDArray>> steps;
     private final int outputs;
 
-    Head(HeadKind kind, List<UnaryOperator<NDArray>> steps, int outputs) {
+    /** {@code pooling} is null for token-level heads, else CLS or MEAN. */
+    Head(HeadKind kind, Pooling pooling, List<UnaryOperator<NDArray>> steps, int outputs) {
+        if (pooling == Pooling.MAX) {
+            throw new IllegalArgumentException("Cannot build a head that pools by maximum: no HuggingFace head does");
+        }
         this.kind = kind;
+        this.pooling = pooling;
         this.steps = List.copyOf(steps);
         this.outputs = outputs;
     }
@@ -34,9 +42,26 @@ public final class Head {
         return outputs;
     }
 
-    /** Applies the head; intermediates are closed, the input is left open. */
+    /** True when the head reads the attention mask ({@link #apply(NDArray, NDArray)} needs it). */
+    public boolean needsMask() {
+        return pooling == Pooling.MEAN;
+    }
+
+    /** Applies a head that does not need the attention mask (see {@link #needsMask()}). */
     public NDArray apply(NDArray hidden) {
+        return apply(hidden, null);
+    }
+
+    /**
+     * Applies the head to a last hidden state [B, L, H] (or, for token-level heads, any [..., H]) with the batch's
+     * attention mask [B, L] (1 = token), which only mean-pooling heads read; intermediates are closed, the inputs
+     * are left open.
+     */
+    public NDArray apply(NDArray hidden, NDArray mask) {
         NDArray x = hidden;
+        if (pooling != null) {
+            x = pool(hidden, mask);
+        }
         for (UnaryOperator<NDArray> step : steps) {
             NDArray next = step.apply(x);
             if (x != hidden) {
@@ -47,7 +72,19 @@ public final class Head {
         return x;
     }
 
-    static UnaryOperator<NDArray> firstToken() {
-        return x -> x.get(":, 0, :");
+    private NDArray pool(NDArray hidden, NDArray mask) {
+        if (pooling == Pooling.CLS) {
+            return hidden.get(":, 0, :");
+        }
+        if (mask == null) {
+            throw new IllegalArgumentException("Cannot apply " + kind.description() + " that mean-pools its"
+                    + " tokens: no attention mask was given (pass the batch's mask)");
+        }
+        try (NDArray weights = mask.expandDims(2);
+             NDArray weighted = hidden.mul(weights);
+             NDArray sum = weighted.sum(new int[] {1});
+             NDArray count = mask.sum(new int[] {1}, true)) {
+            return sum.div(count);
+        }
     }
 }

@@ -13,7 +13,10 @@ public enum HeadKind {
     MASKED_LM("a masked-LM head (e.g. BertForMaskedLM, BertForPreTraining, ElectraForMaskedLM)"),
     /** ELECTRA discriminator logit per token [B, L]; sigmoid = probability the token was replaced. */
     REPLACED_TOKEN("an ELECTRA discriminator head (ElectraForPreTraining)"),
-    /** Extractive question answering: start and end logits per token [B, L, 2] ({@code qa_outputs}). */
+    /**
+     * Extractive question answering: start and end logits per token [B, L, 2] ({@code qa_outputs}; ModernBERT's
+     * {@code classifier} after its prediction head).
+     */
     QUESTION_ANSWERING("a question-answering head (e.g. BertForQuestionAnswering)");
 
     private final String description;

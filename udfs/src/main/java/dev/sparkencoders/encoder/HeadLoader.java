@@ -6,6 +6,7 @@ import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.model.ModelFamily;
+import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.model.SafetensorsFile;
 
 import java.util.ArrayList;
@@ -15,15 +16,19 @@ import java.util.function.UnaryOperator;
 /**
  * Builds task heads with HuggingFace transformers' parameter names and semantics per family, e.g. BERT's
  * classifier on the tanh pooler, RoBERTa's dense + tanh + out_proj on &lt;s&gt;, masked-LM decoders tied to the
- * word embeddings. A checkpoint without the head's weights fails with the missing parameter names. Heads are
- * independent of the engine that runs the encoder body: their weights are read from the checkpoint into the given
- * PyTorch manager (the word embeddings too, when a masked-LM decoder is tied to them).
+ * word embeddings; ModernBERT's heads are built by {@link ModernBertHead}. A checkpoint without the head's weights
+ * fails with the missing parameter names. Heads are independent of the engine that runs the encoder body: their
+ * weights are read from the checkpoint into the given PyTorch manager (the word embeddings too, when a masked-LM
+ * decoder is tied to them).
  *
  * <pre>{@code
  * Head classifier = HeadLoader.load(HeadKind.SEQUENCE_CLASSIFICATION, checkpoint, headManager);
  * }</pre>
  */
 public final class HeadLoader {
+
+    private static final String MISSING_HEAD =
+            "the checkpoint does not carry this head; use one fine-tuned or pre-trained with it";
 
     private HeadLoader() {}
 
@@ -37,14 +42,21 @@ public final class HeadLoader {
             String prefix = WeightLoader.detectPrefix(file, layout.wordEmbeddings() + ".weight", layout.prefix(), "");
             WeightLoader heads = new WeightLoader(file, manager, "", checkpoint.dir());
             WeightLoader base = new WeightLoader(file, manager, prefix, checkpoint.dir());
+            if (family == ModelFamily.MODERNBERT) {
+                Head head = ModernBertHead.load(kind, c, heads, base, layout, action);
+                heads.verify(action, MISSING_HEAD);
+                base.verify(action, MISSING_HEAD);
+                return head;
+            }
             long h = c.hiddenSize();
             List<UnaryOperator<NDArray>> steps = new ArrayList<>();
+            Pooling pooling = null;
             int outputs;
             switch (kind) {
                 case SEQUENCE_CLASSIFICATION -> {
                     outputs = labels(c, heads, family == ModelFamily.ROBERTA || family == ModelFamily.ELECTRA
                             ? "classifier.out_proj.weight" : "classifier.weight", action);
-                    steps.add(Head.firstToken());
+                    pooling = Pooling.CLS;
                     switch (family) {
                         case BERT, ALBERT -> {
                             addPooler(steps, base, family, h);
@@ -76,7 +88,7 @@ public final class HeadLoader {
                                 + " models have no next-sentence or sentence-order head (use BERT or ALBERT, or a"
                                 + " cross-encoder with pairs.mode=cross-encoder)");
                     };
-                    steps.add(Head.firstToken());
+                    pooling = Pooling.CLS;
                     addPooler(steps, base, family, h);
                     steps.add(Dense.load(heads, classifier, 2, h)::apply);
                 }
@@ -98,9 +110,9 @@ public final class HeadLoader {
                 }
                 default -> throw new IllegalStateException("unknown head " + kind);
             }
-            heads.verify(action, "the checkpoint does not carry this head; use one fine-tuned or pre-trained with it");
-            base.verify(action, "the checkpoint does not carry this head; use one fine-tuned or pre-trained with it");
-            return new Head(kind, steps, outputs);
+            heads.verify(action, MISSING_HEAD);
+            base.verify(action, MISSING_HEAD);
+            return new Head(kind, pooling, steps, outputs);
         }
     }
 
@@ -169,7 +181,7 @@ public final class HeadLoader {
     }
 
     /** The number of labels: id2label when the config has it, else the classifier's rows. */
-    private static int labels(ModelConfig c, WeightLoader heads, String classifierWeight, String action) {
+    static int labels(ModelConfig c, WeightLoader heads, String classifierWeight, String action) {
         int fromConfig = c.labels().size();
         long fromWeights = heads.rows(classifierWeight);
         if (fromConfig > 0 && fromWeights >= 0 && fromConfig != fromWeights) {

@@ -8,7 +8,12 @@ import ai.djl.nn.norm.LayerNorm;
 record Norm(NDArray weight, NDArray bias, float eps) {
 
     static Norm load(WeightLoader w, String name, long size, float eps) {
-        return new Norm(w.load(name + ".weight", size), w.load(name + ".bias", size), eps);
+        return load(w, name, size, eps, true);
+    }
+
+    /** A LayerNorm with or without a bias ({@code nn.LayerNorm(bias=False)} is one whose bias is zero). */
+    static Norm load(WeightLoader w, String name, long size, float eps, boolean bias) {
+        return new Norm(w.load(name + ".weight", size), bias ? w.load(name + ".bias", size) : w.zeros(size), eps);
     }
 
     NDArray apply(NDArray x) {

@@ -19,7 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The encoder body of every supported family on DJL's PyTorch engine: embeddings (word + position [+ segment]),
+ * The encoder body of the post-LayerNorm families (all but ModernBERT, see {@link ModernBertEncoder}) on DJL's
+ * PyTorch engine: embeddings (word + position [+ segment]),
  * LayerNorm, an optional projection to the hidden size (ALBERT's factorised embeddings, ELECTRA's
  * {@code embeddings_project}), then post-LayerNorm transformer layers (shared across layers for ALBERT's layer
  * groups). Parameters load under HuggingFace's names with or without the base-model prefix ({@code bert.},

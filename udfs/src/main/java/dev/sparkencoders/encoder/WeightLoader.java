@@ -66,6 +66,11 @@ public final class WeightLoader {
         return manager.create(t.data(), new Shape(t.shape()));
     }
 
+    /** Zeros of this shape in the loader's manager, standing in for a parameter the model does not have. */
+    NDArray zeros(long... shape) {
+        return manager.zeros(new Shape(shape));
+    }
+
     /** Reads a tensor into Java memory, or records why it cannot and returns null. */
     public Tensor read(String name, long... shape) {
         String full = locate(name, shape);

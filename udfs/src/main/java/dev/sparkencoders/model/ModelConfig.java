@@ -104,6 +104,8 @@ public record ModelConfig(
         ModelFamily family = ModelFamily.fromModelType(string(json, "model_type", null), where);
         if (family == ModelFamily.DISTILBERT) {
             json = distilBertAsBert(json);
+        } else if (family == ModelFamily.MODERNBERT) {
+            json = ModernBertConfig.asBert(json);
         }
         if (family == ModelFamily.ALBERT && integer(json, where, "inner_group_num", 1) != 1) {
             throw new CheckpointException("Cannot load model " + where + ": ALBERT with inner_group_num "

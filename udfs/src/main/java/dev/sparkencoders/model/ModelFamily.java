@@ -8,7 +8,8 @@ import java.util.Locale;
  * The encoder architectures this project runs, keyed by the {@code model_type} of a HuggingFace config.json.
  * XLM-RoBERTa and CamemBERT are the RoBERTa architecture (HuggingFace's classes for them are RoBERTa's under another
  * name, with the {@code roberta.} weight prefix) over a SentencePiece vocabulary, so their model types map to
- * {@link #ROBERTA}.
+ * {@link #ROBERTA}. ModernBERT is a different architecture (pre-LayerNorm, rotary positions, GeGLU, alternating
+ * local and global attention), read by its own classes ({@code ModernBertConfig}, {@code ModernBertEncoder}).
  *
  * <pre>{@code
  * ModelFamily.fromModelType("xlm-roberta", dir); // ROBERTA
@@ -19,7 +20,8 @@ public enum ModelFamily {
     ROBERTA("roberta", "xlm-roberta", "camembert"),
     ALBERT("albert"),
     ELECTRA("electra"),
-    DISTILBERT("distilbert");
+    DISTILBERT("distilbert"),
+    MODERNBERT("modernbert");
 
     private final List<String> modelTypes;
 

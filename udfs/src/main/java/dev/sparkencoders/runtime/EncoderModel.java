@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import dev.sparkencoders.encoder.Encoder;
 import dev.sparkencoders.encoder.Encoders;
 import dev.sparkencoders.encoder.Engine;
+import dev.sparkencoders.encoder.FamilyLayout;
 import dev.sparkencoders.encoder.Head;
 import dev.sparkencoders.encoder.HeadKind;
 import dev.sparkencoders.encoder.HeadLoader;
@@ -12,7 +13,6 @@ import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
-import dev.sparkencoders.model.ModelFamily;
 import dev.sparkencoders.text.TextTokenizer;
 
 import java.nio.file.Path;
@@ -53,8 +53,7 @@ public final class EncoderModel implements AutoCloseable {
         Path dir = spec.localDirectory();
         Checkpoint checkpoint = Checkpoint.open(dir);
         // RoBERTa numbers positions from padding_idx + 1, so it has that many fewer usable positions.
-        int positions = checkpoint.config().maxPositions() - (checkpoint.config().family() == ModelFamily.ROBERTA
-                ? checkpoint.config().padTokenId() + 1 : 0);
+        int positions = FamilyLayout.usablePositions(checkpoint.config());
         int maxLength = spec.maxLength() != null ? spec.maxLength()
                 : checkpoint.pooling().maxSeqLength() != null ? checkpoint.pooling().maxSeqLength() : positions;
         if (maxLength > positions) {

@@ -37,7 +37,7 @@ public final class Tasks {
      */
     public static BatchFunction<float[]> classProbabilities() {
         return (model, batch, hidden, rows) -> {
-            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden);
+            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden, batch.mask());
                  NDArray probabilities = probabilities(logits, model.checkpoint().config().multiLabel(), -1)) {
                 return rowsOf(probabilities.toFloatArray(), rows.size());
             }
@@ -47,7 +47,7 @@ public final class Tasks {
     /** The raw logits of a sequence-classification head, one array of labels per row. */
     public static BatchFunction<float[]> classLogits() {
         return (model, batch, hidden, rows) -> {
-            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden)) {
+            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden, batch.mask())) {
                 return rowsOf(logits.toFloatArray(), rows.size());
             }
         };
@@ -60,7 +60,7 @@ public final class Tasks {
      */
     public static BatchFunction<Float> crossEncoderScores() {
         return (model, batch, hidden, rows) -> {
-            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden)) {
+            try (NDArray logits = model.head(HeadKind.SEQUENCE_CLASSIFICATION).apply(hidden, batch.mask())) {
                 int labels = (int) logits.getShape().get(1);
                 try (NDArray probabilities = probabilities(logits, labels == 1, -1)) {
                     float[] flat = probabilities.toFloatArray();

@@ -13,7 +13,12 @@ public enum Family {
     CAMEMBERT("camembert", "roberta.", "Camembert"),
     ALBERT("albert", "albert.", "Albert"),
     ELECTRA("electra", "electra.", "Electra"),
-    DISTILBERT("distilbert", "distilbert.", "DistilBert");
+    DISTILBERT("distilbert", "distilbert.", "DistilBert"),
+    /**
+     * Pre-LayerNorm, rotary positions, GeGLU, alternating global and sliding-window attention, no segment
+     * embeddings; HuggingFace's base_model_prefix is {@code model}.
+     */
+    MODERNBERT("modernbert", "model.", "ModernBert");
 
     private final String modelType;
     private final String prefix;

@@ -21,7 +21,10 @@ public enum Head {
     MASKED_LM,
     /** {@code ElectraForPreTraining}: the discriminator's replaced-token-detection head (ELECTRA only). */
     RTD,
-    /** {@code XForQuestionAnswering}: start and end logits per token ({@code qa_outputs}). */
+    /**
+     * {@code XForQuestionAnswering}: start and end logits per token ({@code qa_outputs}; ModernBERT: its prediction
+     * head, then {@code classifier}).
+     */
     QUESTION_ANSWERING;
 
     /** Whether HuggingFace transformers has this head for the family. */
@@ -69,8 +72,8 @@ public enum Head {
      * Whether HuggingFace's class for this head builds its base model with a pooler, i.e. whether the checkpoint
      * holds pooler weights. BERT: BertModel, ...ForSequenceClassification, ...ForNextSentencePrediction,
      * ...ForPreTraining (ForMaskedLM and ForTokenClassification use {@code add_pooling_layer=False}). RoBERTa: only
-     * RobertaModel. ALBERT: AlbertModel, ...ForSequenceClassification, ...ForPreTraining. ELECTRA and DistilBERT
-     * have no pooler.
+     * RobertaModel. ALBERT: AlbertModel, ...ForSequenceClassification, ...ForPreTraining. ELECTRA, DistilBERT and
+     * ModernBERT have no pooler.
      */
     public boolean hasPooler(Family family) {
         return switch (family) {
@@ -79,7 +82,7 @@ public enum Head {
             case ROBERTA, XLM_ROBERTA, CAMEMBERT -> this == BASE;
             case ALBERT -> this == BASE || this == SEQUENCE_CLASSIFICATION || this == MULTI_LABEL_CLASSIFICATION
                     || this == PRETRAINING;
-            case ELECTRA, DISTILBERT -> false;
+            case ELECTRA, DISTILBERT, MODERNBERT -> false;
         };
     }
 }

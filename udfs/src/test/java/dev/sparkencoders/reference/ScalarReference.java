@@ -1,5 +1,8 @@
 package dev.sparkencoders.reference;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * An independent forward pass of the BERT-family encoders and their heads, written from HuggingFace transformers'
  * semantics in plain Java with double-precision loops (no DJL, no NDArrays, no project code). It runs one unpadded
@@ -22,6 +25,18 @@ package dev.sparkencoders.reference;
  *   <li>MLM: dense, activation, LayerNorm, then the word-embedding matrix (tied decoder) plus the head's bias.
  *       Activation: BERT and ALBERT {@code hidden_act}; RoBERTa and ELECTRA's generator exact GELU; DistilBERT
  *       {@code activation}. LayerNorm eps: config's (DistilBERT 1e-12).</li>
+ *   <li>ModernBERT (modeling_modernbert.py, the padded/eager path): embeddings are LayerNorm(tok_embeddings[id]);
+ *       no positions or token types are added. Layer l (pre-LayerNorm) is global when
+ *       l % global_attn_every_n_layers == 0, else local: token i attends to j only when |i - j| &lt;=
+ *       local_attention / 2 (integer division). h = attn_norm(x) (identity for layer 0); q, k, v are the thirds of
+ *       Wqkv(h), per head; q and k are rotated: x * cos + rotate_half(x) * sin with angle p * theta^(-2k/d) for
+ *       element k mod d/2 (rotate_half([a, b]) = [-b, a]), theta global_rope_theta or local_rope_theta (a null
+ *       local base means the global one); scores q.k / sqrt(d); x += Wo(context); then x += mlp.Wo(act(a) * g)
+ *       where [a, g] = mlp.Wi(mlp_norm(x)) and act is hidden_activation; after the last layer final_norm. Biases
+ *       exist per attention_bias / mlp_bias / norm_bias. Heads: head.norm(classifier_activation(head.dense(x)))
+ *       (dense bias per classifier_bias), then classifier (with bias) for sequence (after classifier_pooling: token 0
+ *       or the mean over the tokens), token and QA logits, or the decoder (the token embeddings, bias per
+ *       decoder_bias) for MLM.</li>
  * </ul>
  * Dropout is the identity (inference).
  */
@@ -29,16 +44,21 @@ public final class ScalarReference {
 
     private final SyntheticCheckpoint c;
     private final String p;
+    private final com.google.gson.JsonObject config;
 
     public ScalarReference(SyntheticCheckpoint checkpoint) {
         this.c = checkpoint;
         this.p = checkpoint.prefix();
+        this.config = checkpoint.config();
     }
 
     // ------------------------------------------------------------------------------------------ outputs
 
     /** The encoder's last hidden state, [L][hidden]. {@code typeIds} may be null (all zeros). */
     public double[][] lastHiddenState(long[] ids, long[] typeIds) {
+        if (c.family() == Family.MODERNBERT) {
+            return modernBertHiddenState(ids);
+        }
         double[][] h = embeddingOutput(ids, typeIds);
         for (int l = 0; l < c.numHiddenLayers(); l++) {
             h = layer(l, h);
@@ -55,6 +75,7 @@ public final class ScalarReference {
     public double[] sequenceLogits(long[] ids, long[] typeIds) {
         double[][] h = lastHiddenState(ids, typeIds);
         return switch (c.family()) {
+            case MODERNBERT -> linear("classifier", predictionHead(modernBertPool(h)));
             case BERT, ALBERT -> linear("classifier", pool(h));
             case ROBERTA, XLM_ROBERTA, CAMEMBERT -> linear("classifier.out_proj", tanh(linear("classifier.dense", h[0])));
             case ELECTRA -> linear("classifier.out_proj", apply("gelu", linear("classifier.dense", h[0])));
@@ -67,7 +88,7 @@ public final class ScalarReference {
         double[][] h = lastHiddenState(ids, typeIds);
         double[][] out = new double[h.length][];
         for (int t = 0; t < h.length; t++) {
-            out[t] = linear("classifier", h[t]);
+            out[t] = linear("classifier", c.family() == Family.MODERNBERT ? predictionHead(h[t]) : h[t]);
         }
         return out;
     }
@@ -77,7 +98,8 @@ public final class ScalarReference {
         double[][] h = lastHiddenState(ids, typeIds);
         double[][] out = new double[h.length][];
         for (int t = 0; t < h.length; t++) {
-            out[t] = linear("qa_outputs", h[t]);
+            out[t] = c.family() == Family.MODERNBERT ? linear("classifier", predictionHead(h[t]))
+                    : linear("qa_outputs", h[t]);
         }
         return out;
     }
@@ -97,6 +119,9 @@ public final class ScalarReference {
     /** Masked-LM logits over the vocabulary for every token, [L][vocab] (ELECTRA: the generator's). */
     public double[][] mlmLogits(long[] ids, long[] typeIds) {
         double[][] h = lastHiddenState(ids, typeIds);
+        if (c.family() == Family.MODERNBERT) {
+            return modernBertMlmLogits(h);
+        }
         String dense;
         String norm;
         String bias;
@@ -203,6 +228,9 @@ public final class ScalarReference {
 
     /** The input of the first layer, [L][hidden]: embeddings, LayerNorm, and the projection where there is one. */
     public double[][] embeddingOutput(long[] ids, long[] typeIds) {
+        if (c.family() == Family.MODERNBERT) {
+            throw new IllegalStateException("ModernBERT's embeddings are computed inside its hidden state");
+        }
         int len = ids.length;
         if (typeIds != null && typeIds.length != len) {
             throw new IllegalArgumentException("ids and typeIds differ in length");
@@ -248,6 +276,7 @@ public final class ScalarReference {
     /** Applies encoder layer {@code l} (for ALBERT: the layer group that layer {@code l} runs). */
     public double[][] layer(int l, double[][] x) {
         return switch (c.family()) {
+            case MODERNBERT -> modernBertLayer(l, x);
             case BERT, ROBERTA, XLM_ROBERTA, CAMEMBERT, ELECTRA -> {
                 String s = p + "encoder.layer." + l + ".";
                 yield transformerLayer(x, s + "attention.self.query", s + "attention.self.key",
@@ -338,14 +367,216 @@ public final class ScalarReference {
         }
     }
 
+    // ------------------------------------------------------------------------------------------ ModernBERT
+
+    private double[][] modernBertHiddenState(long[] ids) {
+        int hidden = c.hiddenSize();
+        float[] tokens = c.weight(p + "embeddings.tok_embeddings.weight");
+        double[][] x = new double[ids.length][];
+        for (int t = 0; t < ids.length; t++) {
+            if (ids[t] < 0 || ids[t] >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + ids[t] + " outside the vocabulary");
+            }
+            double[] e = new double[hidden];
+            for (int i = 0; i < hidden; i++) {
+                e[i] = tokens[(int) ids[t] * hidden + i];
+            }
+            x[t] = modernNorm(p + "embeddings.norm", e);
+        }
+        if (ids.length > c.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException(ids.length + " tokens > max_position_embeddings");
+        }
+        for (int l = 0; l < c.numHiddenLayers(); l++) {
+            x = modernBertLayer(l, x);
+        }
+        double[][] out = new double[x.length][];
+        for (int t = 0; t < x.length; t++) {
+            out[t] = modernNorm(p + "final_norm", x[t]);
+        }
+        return out;
+    }
+
+    /** True when ModernBERT layer {@code l} attends globally: l % global_attn_every_n_layers == 0. */
+    public boolean modernBertGlobal(int l) {
+        return l % intConfig("global_attn_every_n_layers", 3) == 0;
+    }
+
+    private double[][] modernBertLayer(int l, double[][] x) {
+        String s = p + "layers." + l + ".";
+        int len = x.length;
+        int hidden = c.hiddenSize();
+        int heads = c.numAttentionHeads();
+        int d = hidden / heads;
+        boolean global = modernBertGlobal(l);
+        double globalTheta = doubleConfig("global_rope_theta", 160_000.0);
+        double theta = global ? globalTheta
+                : config.has("local_rope_theta") && config.get("local_rope_theta").isJsonNull() ? globalTheta
+                : doubleConfig("local_rope_theta", 10_000.0);
+        int halfWindow = intConfig("local_attention", 128) / 2;
+        boolean attentionBias = flag("attention_bias", false);
+        double[][] qs = new double[len][hidden];
+        double[][] ks = new double[len][hidden];
+        double[][] vs = new double[len][hidden];
+        for (int t = 0; t < len; t++) {
+            double[] h = l == 0 ? x[t] : modernNorm(s + "attn_norm", x[t]);
+            double[] qkv = linear(s + "attn.Wqkv", h, attentionBias);
+            for (int hd = 0; hd < heads; hd++) {
+                double[] q = new double[d];
+                double[] k = new double[d];
+                for (int a = 0; a < d; a++) {
+                    q[a] = qkv[hd * d + a];
+                    k[a] = qkv[hidden + hd * d + a];
+                    vs[t][hd * d + a] = qkv[2 * hidden + hd * d + a];
+                }
+                System.arraycopy(rotary(q, t, theta), 0, qs[t], hd * d, d);
+                System.arraycopy(rotary(k, t, theta), 0, ks[t], hd * d, d);
+            }
+        }
+        double scale = 1.0 / Math.sqrt(d);
+        double[][] context = new double[len][hidden];
+        for (int hd = 0; hd < heads; hd++) {
+            int off = hd * d;
+            for (int i = 0; i < len; i++) {
+                List<Integer> keys = new ArrayList<>();
+                for (int j = 0; j < len; j++) {
+                    if (global || Math.abs(i - j) <= halfWindow) {
+                        keys.add(j);
+                    }
+                }
+                double[] scores = new double[keys.size()];
+                for (int n = 0; n < keys.size(); n++) {
+                    int j = keys.get(n);
+                    double sum = 0;
+                    for (int a = 0; a < d; a++) {
+                        sum += qs[i][off + a] * ks[j][off + a];
+                    }
+                    scores[n] = sum * scale;
+                }
+                double[] probs = softmax(scores);
+                for (int n = 0; n < keys.size(); n++) {
+                    int j = keys.get(n);
+                    for (int a = 0; a < d; a++) {
+                        context[i][off + a] += probs[n] * vs[j][off + a];
+                    }
+                }
+            }
+        }
+        boolean mlpBias = flag("mlp_bias", false);
+        int inner = c.intermediateSize();
+        String act = textConfig("hidden_activation", "gelu");
+        double[][] out = new double[len][];
+        for (int t = 0; t < len; t++) {
+            double[] attended = add(x[t], linear(s + "attn.Wo", context[t], attentionBias));
+            double[] wi = linear(s + "mlp.Wi", modernNorm(s + "mlp_norm", attended), mlpBias);
+            double[] gated = new double[inner];
+            for (int i = 0; i < inner; i++) {
+                gated[i] = activation(act, wi[i]) * wi[inner + i];
+            }
+            out[t] = add(attended, linear(s + "mlp.Wo", gated, mlpBias));
+        }
+        return out;
+    }
+
+    /**
+     * The rotary embedding of one head's vector at {@code position}: x * cos + rotate_half(x) * sin, where element a
+     * turns by position * theta^(-2k/d) with k = a mod d/2, and rotate_half([x1, x2]) = [-x2, x1].
+     */
+    public static double[] rotary(double[] x, int position, double theta) {
+        int d = x.length;
+        int half = d / 2;
+        double[] y = new double[d];
+        for (int a = 0; a < d; a++) {
+            int k = a % half;
+            double angle = position * Math.pow(theta, -2.0 * k / d);
+            double rotated = a < half ? -x[a + half] : x[a - half];
+            y[a] = x[a] * Math.cos(angle) + rotated * Math.sin(angle);
+        }
+        return y;
+    }
+
+    /** ModernBERT's classifier_pooling: token 0 ("cls") or the mean of all tokens ("mean"). */
+    private double[] modernBertPool(double[][] h) {
+        String pooling = textConfig("classifier_pooling", "cls");
+        if (pooling.equals("cls")) {
+            return h[0];
+        }
+        if (!pooling.equals("mean")) {
+            throw new IllegalStateException("classifier_pooling " + pooling);
+        }
+        double[] mean = new double[h[0].length];
+        for (double[] row : h) {
+            for (int i = 0; i < mean.length; i++) {
+                mean[i] += row[i] / h.length;
+            }
+        }
+        return mean;
+    }
+
+    /** ModernBertPredictionHead: head.norm(classifier_activation(head.dense(x))). */
+    private double[] predictionHead(double[] x) {
+        double[] dense = linear("head.dense", x, flag("classifier_bias", false));
+        return modernNorm("head.norm", apply(textConfig("classifier_activation", "gelu"), dense));
+    }
+
+    private double[][] modernBertMlmLogits(double[][] h) {
+        float[] embeddings = c.weight(p + "embeddings.tok_embeddings.weight");
+        float[] bias = flag("decoder_bias", true) ? c.weight("decoder.bias") : null;
+        int v = c.vocabSize();
+        int e = c.hiddenSize();
+        double[][] out = new double[h.length][];
+        for (int t = 0; t < h.length; t++) {
+            double[] x = predictionHead(h[t]);
+            out[t] = new double[v];
+            for (int w = 0; w < v; w++) {
+                double s = bias == null ? 0 : bias[w];
+                for (int i = 0; i < e; i++) {
+                    s += embeddings[w * e + i] * x[i];
+                }
+                out[t][w] = s;
+            }
+        }
+        return out;
+    }
+
+    /** A ModernBERT LayerNorm: bias only when norm_bias is true. */
+    private double[] modernNorm(String name, double[] x) {
+        float[] gamma = c.weight(name + ".weight");
+        float[] beta = flag("norm_bias", false) ? c.weight(name + ".bias") : new float[x.length];
+        return layerNorm(x, gamma, beta, doubleConfig("norm_eps", 1e-5));
+    }
+
+    private boolean flag(String key, boolean fallback) {
+        return config.has(key) && !config.get(key).isJsonNull() ? config.get(key).getAsBoolean() : fallback;
+    }
+
+    private int intConfig(String key, int fallback) {
+        return config.has(key) && !config.get(key).isJsonNull() ? config.get(key).getAsInt() : fallback;
+    }
+
+    private double doubleConfig(String key, double fallback) {
+        return config.has(key) && !config.get(key).isJsonNull() ? config.get(key).getAsDouble() : fallback;
+    }
+
+    private String textConfig(String key, String fallback) {
+        return config.has(key) && !config.get(key).isJsonNull() ? config.get(key).getAsString() : fallback;
+    }
+
     // ------------------------------------------------------------------------------------------ math
 
     /** y = W x + b with PyTorch's nn.Linear layout (W is [out][in], row-major). */
     double[] linear(String name, double[] x) {
+        return linear(name, x, true);
+    }
+
+    /** y = W x [+ b]: {@code bias} false for a layer built with {@code bias=False}. */
+    double[] linear(String name, double[] x, boolean bias) {
         float[] w = c.weight(name + ".weight");
-        float[] b = c.weight(name + ".bias");
-        int out = b.length;
         int in = x.length;
+        int out = w.length / in;
+        float[] b = bias ? c.weight(name + ".bias") : new float[out];
+        if (b.length != out) {
+            throw new IllegalStateException(name + ".bias has " + b.length + " values, expected " + out);
+        }
         if (w.length != out * in) {
             throw new IllegalStateException(name + ".weight has " + w.length + " values, expected " + out + "x" + in);
         }

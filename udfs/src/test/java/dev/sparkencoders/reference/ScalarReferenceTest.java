@@ -51,6 +51,9 @@ class ScalarReferenceTest {
     @Test
     void zeroedLayersReduceToNormalizedEmbeddings() {
         for (Family family : Family.values()) {
+            if (family == Family.MODERNBERT) {
+                continue; // pre-LayerNorm, no position table: see modernBertWithoutProjectionsNormalizesTokens
+            }
             SyntheticCheckpoint c = SyntheticCheckpoint.create(family, Head.BASE, 7,
                     SyntheticCheckpoint.Options.defaults()).copy();
             for (String name : c.names()) {
@@ -305,7 +308,7 @@ class ScalarReferenceTest {
                 assertEquals(32, h[0].length);
                 switch (head) {
                     case BASE -> {
-                        if (family != Family.ELECTRA && family != Family.DISTILBERT) {
+                        if (family != Family.ELECTRA && family != Family.DISTILBERT && family != Family.MODERNBERT) {
                             assertEquals(32, r.pooled(ids, types).length);
                         }
                     }
@@ -329,6 +332,152 @@ class ScalarReferenceTest {
                 SyntheticCheckpoint.Options.defaults())).lastHiddenState(IDS, TYPES)[0][0],
                 new ScalarReference(SyntheticCheckpoint.create(Family.BERT, Head.BASE, 2,
                         SyntheticCheckpoint.Options.defaults())).lastHiddenState(IDS, TYPES)[0][0]);
+    }
+
+    // ------------------------------------------------------------------------------------------ ModernBERT
+
+    /**
+     * With attn.Wo and mlp.Wo zeroed every pre-LayerNorm layer adds nothing (x + 0), so the last hidden state is
+     * final_norm(embeddings.norm(tok_embeddings[id])), both LayerNorms without bias and eps 1e-5.
+     */
+    @Test
+    void modernBertWithoutProjectionsNormalizesTokens() {
+        SyntheticCheckpoint c = SyntheticCheckpoint.create(Family.MODERNBERT, Head.BASE, 7,
+                SyntheticCheckpoint.Options.defaults().withLayers(3)).copy();
+        for (String name : c.names()) {
+            if (name.endsWith("attn.Wo.weight") || name.endsWith("mlp.Wo.weight")) {
+                Arrays.fill(c.weights().get(name), 0f);
+            }
+        }
+        double[][] expected = new double[IDS.length][];
+        for (int t = 0; t < IDS.length; t++) {
+            double[] x = new double[32];
+            for (int i = 0; i < 32; i++) {
+                x[i] = c.weight("embeddings.tok_embeddings.weight")[(int) IDS[t] * 32 + i];
+            }
+            x = norm(x, c.weight("embeddings.norm.weight"), null, 1e-5);
+            expected[t] = norm(x, c.weight("final_norm.weight"), null, 1e-5);
+        }
+        assertClose(expected, new ScalarReference(c).lastHiddenState(IDS, null), 1e-12, "modernbert");
+        // Token types do not exist for ModernBERT.
+        assertClose(new ScalarReference(c).lastHiddenState(IDS, null), new ScalarReference(c).lastHiddenState(IDS, TYPES),
+                0, "modernbert types");
+    }
+
+    /**
+     * Layer 0 is global and layer 1 local (global_attn_every_n_layers 2, local_attention 8). With layer 0's attention
+     * output zeroed, layer 0 mixes no tokens, so after layer 1 token i depends only on tokens j with |i - j| <= 4:
+     * changing token 15 of 16 changes positions 11..15 and leaves 0..10 exactly as they were. With every layer
+     * global, every position changes.
+     */
+    @Test
+    void modernBertLocalLayersAttendWithinHalfTheWindow() {
+        SyntheticCheckpoint c = SyntheticCheckpoint.create(Family.MODERNBERT, Head.BASE, 13,
+                SyntheticCheckpoint.Options.defaults()).copy();
+        Arrays.fill(c.weights().get("layers.0.attn.Wo.weight"), 0f);
+        ScalarReference local = new ScalarReference(c);
+        assertTrue(local.modernBertGlobal(0));
+        assertTrue(!local.modernBertGlobal(1));
+        long[] ids = new long[16];
+        for (int t = 0; t < ids.length; t++) {
+            ids[t] = 40 + 7 * t;
+        }
+        long[] changed = ids.clone();
+        changed[15] = 300;
+        double[][] before = local.lastHiddenState(ids, null);
+        double[][] after = local.lastHiddenState(changed, null);
+        for (int t = 0; t < ids.length; t++) {
+            double diff = maxDiff(new double[][] {before[t]}, new double[][] {after[t]});
+            if (t < 11) {
+                assertEquals(0, diff, "position " + t + " is outside the window of token 15");
+            } else {
+                assertTrue(diff > 1e-6, "position " + t + " is inside the window of token 15");
+            }
+        }
+        ScalarReference global = new ScalarReference(c.withConfig("global_attn_every_n_layers", 1));
+        double[][] globalAfter = global.lastHiddenState(changed, null);
+        assertTrue(maxDiff(new double[][] {global.lastHiddenState(ids, null)[0]}, new double[][] {globalAfter[0]})
+                > 1e-6, "a global layer lets token 0 see token 15");
+    }
+
+    /** rotate_half turns element a with element a + d/2 by position * theta^(-2k/d); scores see only i - j. */
+    @Test
+    void rotaryTurnsHalvesByPositionTimesFrequency() {
+        double[] x = {1, 2, 3, 4};
+        // d = 4: elements 0 and 2 turn by 1 rad per position, elements 1 and 3 by 1/100 (theta 10000^(-2/4)).
+        double[] y = ScalarReference.rotary(x, 1, 10_000);
+        assertArrayEquals(new double[] {
+                1 * Math.cos(1) - 3 * Math.sin(1),
+                2 * Math.cos(0.01) - 4 * Math.sin(0.01),
+                3 * Math.cos(1) + 1 * Math.sin(1),
+                4 * Math.cos(0.01) + 2 * Math.sin(0.01)}, y, 1e-15);
+        assertArrayEquals(x, ScalarReference.rotary(x, 0, 10_000), 0);
+        double[] q = {0.3, -1.2, 0.7, 2.0, -0.4, 0.9, 1.1, -0.6};
+        double[] k = {1.5, 0.2, -0.8, 0.4, 0.6, -1.3, 0.1, 0.9};
+        double near = dot(ScalarReference.rotary(q, 7, 160_000), ScalarReference.rotary(k, 3, 160_000));
+        double shifted = dot(ScalarReference.rotary(q, 27, 160_000), ScalarReference.rotary(k, 23, 160_000));
+        assertEquals(near, shifted, 1e-12, "q.k depends on i - j only");
+        assertNotEquals(near, dot(ScalarReference.rotary(q, 7, 10_000), ScalarReference.rotary(k, 3, 10_000)),
+                "the base matters");
+    }
+
+    /**
+     * ModernBERT's heads recomputed by hand from the last hidden state: head.norm(gelu_tanh(head.dense(x))) with no
+     * dense or norm bias, then the classifier with its bias; classifier_pooling "mean" averages every token, "cls"
+     * takes token 0.
+     */
+    @Test
+    void modernBertHeadsPoolThenPredict() {
+        for (Head head : List.of(Head.SEQUENCE_CLASSIFICATION, Head.MULTI_LABEL_CLASSIFICATION)) {
+            SyntheticCheckpoint c = SyntheticCheckpoint.create(Family.MODERNBERT, head, 5,
+                    SyntheticCheckpoint.Options.defaults());
+            ScalarReference r = new ScalarReference(c);
+            double[][] h = r.lastHiddenState(IDS, null);
+            double[] pooled = new double[32];
+            if (head == Head.SEQUENCE_CLASSIFICATION) {
+                for (double[] row : h) {
+                    for (int i = 0; i < 32; i++) {
+                        pooled[i] += row[i] / h.length;
+                    }
+                }
+            } else {
+                pooled = h[0];
+            }
+            double[] dense = denseNoBias(c, "head.dense", pooled);
+            for (int i = 0; i < dense.length; i++) {
+                dense[i] = ScalarReference.geluTanh(dense[i]);
+            }
+            double[] expected = dense(c, "classifier", norm(dense, c.weight("head.norm.weight"), null, 1e-5));
+            assertArrayEquals(expected, r.sequenceLogits(IDS, null), 1e-12, head.toString());
+        }
+        SyntheticCheckpoint qa = SyntheticCheckpoint.create(Family.MODERNBERT, Head.QUESTION_ANSWERING, 5,
+                SyntheticCheckpoint.Options.defaults());
+        ScalarReference r = new ScalarReference(qa);
+        double[] dense = denseNoBias(qa, "head.dense", r.lastHiddenState(IDS, null)[3]);
+        for (int i = 0; i < dense.length; i++) {
+            dense[i] = ScalarReference.geluTanh(dense[i]);
+        }
+        assertArrayEquals(dense(qa, "classifier", norm(dense, qa.weight("head.norm.weight"), null, 1e-5)),
+                r.qaLogits(IDS, null)[3], 1e-12);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static double[] denseNoBias(SyntheticCheckpoint c, String name, double[] x) {
+        float[] w = c.weight(name + ".weight");
+        double[] y = new double[w.length / x.length];
+        for (int o = 0; o < y.length; o++) {
+            for (int i = 0; i < x.length; i++) {
+                y[o] += (double) w[o * x.length + i] * x[i];
+            }
+        }
+        return y;
     }
 
     // ------------------------------------------------------------------------------------------ helpers (own math)

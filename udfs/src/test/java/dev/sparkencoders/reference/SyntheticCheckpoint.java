@@ -26,9 +26,10 @@ import java.util.TreeMap;
  * {@link ScalarReference}.
  *
  * <p>Sizes: hidden 32, 4 heads, 2 layers, intermediate 48, max_position_embeddings 64 (RoBERTa 66 = 64 +
- * padding_idx + 1), type_vocab_size 2 (RoBERTa 1, DistilBERT none); ALBERT and ELECTRA have embedding_size 16.
- * {@code vocab_size} is the synthetic tokenizer's ({@link SyntheticTokenizers}): 125 for the WordPiece families
- * (BERT, ELECTRA, DistilBERT), 102 for ALBERT, 419 for RoBERTa (5 specials + 256 byte characters + 158 merges).
+ * padding_idx + 1), type_vocab_size 2 (RoBERTa 1, DistilBERT and ModernBERT none); ALBERT and ELECTRA have
+ * embedding_size 16. {@code vocab_size} is the synthetic tokenizer's ({@link SyntheticTokenizers}): 125 for the
+ * WordPiece families (BERT, ELECTRA, DistilBERT), 102 for ALBERT, 419 for RoBERTa and ModernBERT (5 specials + 256
+ * byte characters + 158 merges). ModernBERT's structure is described at {@code modernBertConfig}.
  *
  * <p>Random values ({@code java.util.Random(seed)}): matrices and embeddings normal(0, 0.2), LayerNorm weights
  * 1 + normal(0, 0.1), biases and LayerNorm biases normal(0, 0.1).
@@ -38,7 +39,7 @@ import java.util.TreeMap;
  * written, as {@code save_pretrained(safe_serialization=True)} does (it drops tied duplicates:
  * {@code cls.predictions.decoder.weight}/{@code .bias}, {@code lm_head.decoder.weight}/{@code .bias},
  * {@code predictions.decoder.weight}/{@code .bias}, {@code generator_lm_head.weight},
- * {@code vocab_projector.weight}). With {@link Options#withTiedDecoderWritten(boolean)} those names are written too,
+ * {@code vocab_projector.weight}, ModernBERT's {@code decoder.weight}). With {@link Options#withTiedDecoderWritten(boolean)} those names are written too,
  * equal to the word embeddings (and the decoder bias equal to the head's bias where HuggingFace links them), as
  * {@code torch.save(model.state_dict())} would. The tied copies are produced when writing ({@link #fileTensors()})
  * and are never part of {@link #weights()}.
@@ -55,8 +56,12 @@ public final class SyntheticCheckpoint {
     public static final List<String> TOPIC_LABELS = List.of("sports", "politics", "technology");
     public static final List<String> BIO_LABELS = List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC");
 
-    /** Options of the synthetic model's shape. */
-    public record Options(int numHiddenLayers, int numHiddenGroups, int innerGroupNum, boolean tiedDecoderWritten) {
+    /**
+     * Options of the synthetic model's shape. {@code biases} gives ModernBERT every optional bias (attention_bias,
+     * mlp_bias, norm_bias and classifier_bias true; the published models have none); other families ignore it.
+     */
+    public record Options(int numHiddenLayers, int numHiddenGroups, int innerGroupNum, boolean tiedDecoderWritten,
+                          boolean biases) {
 
         public Options {
             if (numHiddenLayers < 1 || numHiddenGroups < 1 || innerGroupNum < 1
@@ -66,27 +71,32 @@ public final class SyntheticCheckpoint {
             }
         }
 
-        /** 2 layers, 1 hidden group, 1 layer per group, tied decoders not written. */
+        /** 2 layers, 1 hidden group, 1 layer per group, tied decoders not written, no optional ModernBERT biases. */
         public static Options defaults() {
-            return new Options(2, 1, 1, false);
+            return new Options(2, 1, 1, false, false);
         }
 
         public Options withLayers(int layers) {
-            return new Options(layers, numHiddenGroups, innerGroupNum, tiedDecoderWritten);
+            return new Options(layers, numHiddenGroups, innerGroupNum, tiedDecoderWritten, biases);
         }
 
         /** ALBERT's {@code num_hidden_groups} (ignored by the other families). */
         public Options withHiddenGroups(int groups) {
-            return new Options(numHiddenLayers, groups, innerGroupNum, tiedDecoderWritten);
+            return new Options(numHiddenLayers, groups, innerGroupNum, tiedDecoderWritten, biases);
         }
 
         /** ALBERT's {@code inner_group_num} (ignored by the other families). */
         public Options withInnerGroupNum(int inner) {
-            return new Options(numHiddenLayers, numHiddenGroups, inner, tiedDecoderWritten);
+            return new Options(numHiddenLayers, numHiddenGroups, inner, tiedDecoderWritten, biases);
         }
 
         public Options withTiedDecoderWritten(boolean written) {
-            return new Options(numHiddenLayers, numHiddenGroups, innerGroupNum, written);
+            return new Options(numHiddenLayers, numHiddenGroups, innerGroupNum, written, biases);
+        }
+
+        /** ModernBERT's optional biases (ignored by the other families). */
+        public Options withBiases(boolean all) {
+            return new Options(numHiddenLayers, numHiddenGroups, innerGroupNum, tiedDecoderWritten, all);
         }
     }
 
@@ -142,9 +152,15 @@ public final class SyntheticCheckpoint {
             numHiddenLayers = config.get("num_hidden_layers").getAsInt();
             numAttentionHeads = config.get("num_attention_heads").getAsInt();
             intermediateSize = config.get("intermediate_size").getAsInt();
-            hiddenAct = config.get("hidden_act").getAsString();
-            layerNormEps = config.get("layer_norm_eps").getAsDouble();
-            typeVocabSize = config.get("type_vocab_size").getAsInt();
+            if (family == Family.MODERNBERT) {
+                hiddenAct = config.get("hidden_activation").getAsString();
+                layerNormEps = config.get("norm_eps").getAsDouble();
+                typeVocabSize = 0;
+            } else {
+                hiddenAct = config.get("hidden_act").getAsString();
+                layerNormEps = config.get("layer_norm_eps").getAsDouble();
+                typeVocabSize = config.get("type_vocab_size").getAsInt();
+            }
             embeddingSize = config.has("embedding_size") ? config.get("embedding_size").getAsInt() : hiddenSize;
         }
         vocabSize = config.get("vocab_size").getAsInt();
@@ -198,7 +214,9 @@ public final class SyntheticCheckpoint {
         int types = family.robertaArchitecture() ? 1 : 2;
 
         // body
-        if (family == Family.DISTILBERT) {
+        if (family == Family.MODERNBERT) {
+            modernBertBody(g, p, v, h, options);
+        } else if (family == Family.DISTILBERT) {
             g.matrix(p + "embeddings.word_embeddings.weight", v, h);
             g.matrix(p + "embeddings.position_embeddings.weight", maxPositions, h);
             g.layerNorm(p + "embeddings.LayerNorm", h);
@@ -256,6 +274,11 @@ public final class SyntheticCheckpoint {
 
         // heads
         int labels = numLabels(head);
+        if (family == Family.MODERNBERT) {
+            modernBertHead(g, head, labels, v, h, options.biases());
+            return new SyntheticCheckpoint(family, head, config, p, g.weights, g.shapes, tok,
+                    options.tiedDecoderWritten());
+        }
         switch (head) {
             case BASE -> { }
             case SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION -> {
@@ -290,6 +313,49 @@ public final class SyntheticCheckpoint {
         }
         return new SyntheticCheckpoint(family, head, config, p, g.weights, g.shapes, tok,
                 options.tiedDecoderWritten());
+    }
+
+    /**
+     * ModernBERT's body, by default without biases (attention_bias, mlp_bias and norm_bias false, as in the published
+     * models; {@link Options#biases()} adds them):
+     * layer 0 has no attn_norm (HuggingFace makes it the identity), mlp.Wi is [2 x intermediate, hidden] (GeGLU).
+     */
+    private static void modernBertBody(Generator g, String p, int v, int h, Options options) {
+        boolean biases = options.biases();
+        g.matrix(p + "embeddings.tok_embeddings.weight", v, h);
+        g.norm(p + "embeddings.norm", h, biases);
+        for (int l = 0; l < options.numHiddenLayers(); l++) {
+            String s = p + "layers." + l + ".";
+            if (l > 0) {
+                g.norm(s + "attn_norm", h, biases);
+            }
+            g.dense(s + "attn.Wqkv", 3 * h, h, biases);
+            g.dense(s + "attn.Wo", h, h, biases);
+            g.norm(s + "mlp_norm", h, biases);
+            g.dense(s + "mlp.Wi", 2 * INTERMEDIATE, h, biases);
+            g.dense(s + "mlp.Wo", h, INTERMEDIATE, biases);
+        }
+        g.norm(p + "final_norm", h, biases);
+    }
+
+    /**
+     * ModernBERT's heads: the prediction head ({@code head.dense} and {@code head.norm}, biased only with
+     * {@link Options#biases()}), then {@code classifier} (always with a bias) or the MLM {@code decoder}'s
+     * bias (decoder_bias true; its weight is tied to the token embeddings).
+     */
+    private static void modernBertHead(Generator g, Head head, int labels, int v, int h, boolean biases) {
+        if (head == Head.BASE) {
+            return;
+        }
+        g.dense("head.dense", h, h, biases);
+        g.norm("head.norm", h, biases);
+        switch (head) {
+            case SEQUENCE_CLASSIFICATION, MULTI_LABEL_CLASSIFICATION, TOKEN_CLASSIFICATION ->
+                    g.linear("classifier", labels, h);
+            case QUESTION_ANSWERING -> g.linear("classifier", 2, h);
+            case MASKED_LM -> g.bias("decoder.bias", v);
+            default -> throw new IllegalArgumentException("ModernBERT has no " + head + " head");
+        }
     }
 
     private static void mlmHead(Generator g, Family family, int v, int h, int e) {
@@ -343,6 +409,7 @@ public final class SyntheticCheckpoint {
         c.put("torch_dtype", "float32");
         c.put("transformers_version", "4.46.3");
         switch (family) {
+            case MODERNBERT -> modernBertConfig(c, head, o, tok);
             case DISTILBERT -> {
                 c.put("dim", HIDDEN);
                 c.put("n_layers", o.numHiddenLayers());
@@ -399,7 +466,7 @@ public final class SyntheticCheckpoint {
                 c.put("classifier_dropout", null);
                 c.put("use_cache", true);
             }
-            case DISTILBERT -> { }
+            case DISTILBERT, MODERNBERT -> { }
         }
         List<String> labels = switch (head) {
             case SEQUENCE_CLASSIFICATION -> SENTIMENT_LABELS;
@@ -422,6 +489,46 @@ public final class SyntheticCheckpoint {
         }
         Gson gson = new GsonBuilder().serializeNulls().create();
         return gson.toJsonTree(c).getAsJsonObject();
+    }
+
+    /**
+     * ModernBERT's keys with its real structure at small sizes: global attention every 2nd layer (layer 0 global),
+     * local_attention 8 (a local layer's token sees |i - j| &lt;= 4, so the test inputs exercise the window),
+     * different global/local rotary bases (HuggingFace's defaults), no biases but the decoder's and the classifier's,
+     * classifier_activation gelu_pytorch_tanh (unlike hidden_activation gelu, so the two cannot be confused), and
+     * classifier_pooling "mean" for single-label sequence classification, "cls" otherwise (both poolings tested).
+     */
+    private static void modernBertConfig(TreeMap<String, Object> c, Head head, Options o, SyntheticTokenizers.Spec tok) {
+        c.put("hidden_size", HIDDEN);
+        c.put("num_hidden_layers", o.numHiddenLayers());
+        c.put("num_attention_heads", HEADS);
+        c.put("intermediate_size", INTERMEDIATE);
+        c.put("hidden_activation", "gelu");
+        c.put("norm_eps", 1e-5);
+        c.put("norm_bias", o.biases());
+        c.put("attention_bias", o.biases());
+        c.put("attention_dropout", 0.0);
+        c.put("mlp_bias", o.biases());
+        c.put("mlp_dropout", 0.0);
+        c.put("embedding_dropout", 0.0);
+        c.put("decoder_bias", true);
+        c.put("classifier_bias", o.biases());
+        c.put("classifier_activation", "gelu_pytorch_tanh");
+        c.put("classifier_dropout", 0.0);
+        c.put("classifier_pooling", head == Head.SEQUENCE_CLASSIFICATION ? "mean" : "cls");
+        c.put("global_attn_every_n_layers", 2);
+        c.put("local_attention", 8);
+        c.put("global_rope_theta", 160000.0);
+        c.put("local_rope_theta", 10000.0);
+        c.put("bos_token_id", tok.clsId());
+        c.put("cls_token_id", tok.clsId());
+        c.put("eos_token_id", tok.sepId());
+        c.put("sep_token_id", tok.sepId());
+        c.put("initializer_cutoff_factor", 2.0);
+        c.put("deterministic_flash_attn", false);
+        c.put("sparse_prediction", false);
+        c.put("sparse_pred_ignore_index", -100);
+        c.put("tie_word_embeddings", true);
     }
 
     // ------------------------------------------------------------------------------------------ reading
@@ -510,13 +617,29 @@ public final class SyntheticCheckpoint {
             case ALBERT -> List.of("predictions.decoder.weight", "predictions.decoder.bias");
             case ELECTRA -> List.of("generator_lm_head.weight");
             case DISTILBERT -> List.of("vocab_projector.weight");
+            case MODERNBERT -> List.of("decoder.weight");
         };
+    }
+
+    /** The name of the word (token) embedding matrix, with this checkpoint's prefix. */
+    public String wordEmbeddingsName() {
+        return prefix + (family == Family.MODERNBERT ? "embeddings.tok_embeddings.weight"
+                : "embeddings.word_embeddings.weight");
+    }
+
+    /** A copy (weights copied) whose config.json has {@code key} set to {@code value}. */
+    public SyntheticCheckpoint withConfig(String key, Object value) {
+        SyntheticCheckpoint copy = copy();
+        JsonObject edited = config.deepCopy();
+        edited.add(key, new GsonBuilder().serializeNulls().create().toJsonTree(value));
+        return new SyntheticCheckpoint(family, head, edited, prefix, copy.weights, copy.shapes, tokenizer,
+                tiedDecoderWritten);
     }
 
     private String tiedSource(String name) {
         if (name.endsWith("decoder.weight") || name.equals("generator_lm_head.weight")
                 || name.equals("vocab_projector.weight")) {
-            return prefix + "embeddings.word_embeddings.weight";
+            return wordEmbeddingsName();
         }
         if (name.endsWith("decoder.bias")) {
             return name.replace("decoder.bias", "bias");
@@ -706,6 +829,22 @@ public final class SyntheticCheckpoint {
         void linear(String name, int out, int in) {
             matrix(name + ".weight", out, in);
             bias(name + ".bias", out);
+        }
+
+        /** A LayerNorm, without bias ({@code nn.LayerNorm(bias=False)}: the weight alone) unless asked. */
+        void norm(String name, int n, boolean bias) {
+            put(name + ".weight", new int[] {n}, 1, 0.1);
+            if (bias) {
+                bias(name + ".bias", n);
+            }
+        }
+
+        /** A linear layer, without bias ({@code nn.Linear(bias=False)}) unless asked. */
+        void dense(String name, int out, int in, boolean bias) {
+            matrix(name + ".weight", out, in);
+            if (bias) {
+                bias(name + ".bias", out);
+            }
         }
 
         void layerNorm(String name, int n) {

@@ -59,8 +59,7 @@ class SyntheticCheckpointTest {
                     assertArrayEquals(written.shapes().get(name), read.shapes().get(name), name);
                 }
                 assertEquals(written.vocabSize(), written.tokenizer().vocabSize());
-                assertEquals(written.vocabSize(), written.shape(written.prefix()
-                        + "embeddings.word_embeddings.weight")[0]);
+                assertEquals(written.vocabSize(), written.shape(written.wordEmbeddingsName())[0]);
                 assertEquals(head.architecture(family), read.architecture());
                 assertArrayEquals(written.id2label(), read.id2label());
                 assertEquals(family.robertaArchitecture() ? 66 : 64, read.maxPositionEmbeddings());
@@ -72,7 +71,7 @@ class SyntheticCheckpointTest {
                 }
             }
         }
-        assertEquals(7 * 6 + 2 + 1 + 1, combos);
+        assertEquals(8 * 6 + 2 + 1 + 1, combos);
         assertEquals(125, SyntheticTokenizers.of(Family.BERT, 64).vocabSize());
         assertEquals(125, SyntheticTokenizers.of(Family.DISTILBERT, 64).vocabSize());
         assertEquals(102, SyntheticTokenizers.of(Family.ALBERT, 64).vocabSize());
@@ -146,6 +145,26 @@ class SyntheticCheckpointTest {
                 Set.of("distilbert.embeddings.token_type_embeddings.weight"));
         assertNames(Family.DISTILBERT, Head.MASKED_LM, Set.of("vocab_transform.weight", "vocab_layer_norm.bias",
                 "vocab_projector.bias"), Set.of("vocab_projector.weight"));
+        // ModernBERT: model. prefix, no attn_norm on layer 0, no biases but the classifier's and the decoder's.
+        assertNames(Family.MODERNBERT, Head.BASE, Set.of("embeddings.tok_embeddings.weight",
+                "embeddings.norm.weight", "layers.0.attn.Wqkv.weight", "layers.0.attn.Wo.weight",
+                "layers.0.mlp_norm.weight", "layers.0.mlp.Wi.weight", "layers.0.mlp.Wo.weight",
+                "layers.1.attn_norm.weight", "final_norm.weight"), Set.of("layers.0.attn_norm.weight",
+                "embeddings.norm.bias", "layers.0.attn.Wqkv.bias", "layers.0.mlp.Wi.bias", "final_norm.bias",
+                "embeddings.position_embeddings.weight", "embeddings.token_type_embeddings.weight"));
+        assertNames(Family.MODERNBERT, Head.SEQUENCE_CLASSIFICATION, Set.of("model.embeddings.tok_embeddings.weight",
+                "model.layers.1.attn.Wqkv.weight", "head.dense.weight", "head.norm.weight", "classifier.weight",
+                "classifier.bias"), Set.of("head.dense.bias", "head.norm.bias", "model.pooler.dense.weight"));
+        assertNames(Family.MODERNBERT, Head.QUESTION_ANSWERING, Set.of("head.dense.weight", "classifier.weight"),
+                Set.of("qa_outputs.weight"));
+        assertNames(Family.MODERNBERT, Head.MASKED_LM, Set.of("head.dense.weight", "head.norm.weight",
+                "decoder.bias"), Set.of("decoder.weight"));
+        assertArrayEquals(new int[] {96, 32}, SyntheticCheckpoint.create(Family.MODERNBERT, Head.BASE, 1,
+                SyntheticCheckpoint.Options.defaults()).shape("layers.0.attn.Wqkv.weight"));
+        assertArrayEquals(new int[] {96, 32}, SyntheticCheckpoint.create(Family.MODERNBERT, Head.BASE, 1,
+                SyntheticCheckpoint.Options.defaults()).shape("layers.1.mlp.Wi.weight"));
+        assertArrayEquals(new int[] {32, 48}, SyntheticCheckpoint.create(Family.MODERNBERT, Head.BASE, 1,
+                SyntheticCheckpoint.Options.defaults()).shape("layers.1.mlp.Wo.weight"));
 
         SyntheticCheckpoint albert = SyntheticCheckpoint.create(Family.ALBERT, Head.BASE, 1,
                 SyntheticCheckpoint.Options.defaults().withLayers(4).withHiddenGroups(2));
@@ -163,13 +182,14 @@ class SyntheticCheckpointTest {
                 Family.ROBERTA, roberta, Family.XLM_ROBERTA, roberta, Family.CAMEMBERT, roberta,
                 Family.ALBERT, List.of("predictions.decoder.weight", "predictions.decoder.bias"),
                 Family.ELECTRA, List.of("generator_lm_head.weight"),
-                Family.DISTILBERT, List.of("vocab_projector.weight"));
+                Family.DISTILBERT, List.of("vocab_projector.weight"),
+                Family.MODERNBERT, List.of("decoder.weight"));
         for (Family family : Family.values()) {
             Path dir = tmp.resolve("tied-" + family);
             SyntheticCheckpoint c = SyntheticCheckpoint.write(dir, family, Head.MASKED_LM, 5,
                     SyntheticCheckpoint.Options.defaults().withTiedDecoderWritten(true));
             Map<String, Safetensors.Tensor> file = Safetensors.read(dir.resolve("model.safetensors"));
-            String word = c.prefix() + "embeddings.word_embeddings.weight";
+            String word = c.wordEmbeddingsName();
             for (String name : expected.get(family)) {
                 assertTrue(file.containsKey(name), family + " lacks " + name);
                 assertFalse(c.weights().containsKey(name));
@@ -228,6 +248,25 @@ class SyntheticCheckpointTest {
         }
         assertArrayEquals(new String[] {"O", "B-PER", "I-PER", "B-LOC", "I-LOC"}, ner.id2label());
         assertEquals("DistilBertForTokenClassification", ner.architecture());
+
+        SyntheticCheckpoint modern = SyntheticCheckpoint.create(Family.MODERNBERT, Head.SEQUENCE_CLASSIFICATION, 1,
+                SyntheticCheckpoint.Options.defaults());
+        JsonObject mb = modern.config();
+        assertEquals("ModernBertForSequenceClassification", modern.architecture());
+        for (String key : List.of("hidden_activation", "norm_eps", "norm_bias", "attention_bias", "mlp_bias",
+                "classifier_bias", "decoder_bias", "classifier_activation", "classifier_pooling",
+                "global_attn_every_n_layers", "local_attention", "global_rope_theta", "local_rope_theta")) {
+            assertTrue(mb.has(key), key);
+        }
+        for (String key : List.of("hidden_act", "layer_norm_eps", "type_vocab_size")) {
+            assertFalse(mb.has(key), key);
+        }
+        assertEquals("mean", mb.get("classifier_pooling").getAsString());
+        assertEquals("cls", SyntheticCheckpoint.create(Family.MODERNBERT, Head.MULTI_LABEL_CLASSIFICATION, 1,
+                SyntheticCheckpoint.Options.defaults()).config().get("classifier_pooling").getAsString());
+        assertEquals(64, mb.get("max_position_embeddings").getAsInt());
+        assertEquals(modern.tokenizer().padId(), mb.get("pad_token_id").getAsInt());
+        assertEquals(0, modern.typeVocabSize());
     }
 
     // ------------------------------------------------------------------------------------------ tokenizers
@@ -296,6 +335,31 @@ class SyntheticCheckpointTest {
     }
 
     @Test
+    void modernBertByteLevelBpeTokenizerLoadsInDjl() throws IOException {
+        Path dir = tmp.resolve("modernbert");
+        SyntheticCheckpoint c = SyntheticCheckpoint.write(dir, Family.MODERNBERT, Head.BASE, 1);
+        SyntheticTokenizers.Spec spec = c.tokenizer();
+        assertEquals('!', spec.id("!"), "the byte characters come first, in byte order");
+        assertEquals(c.vocabSize() - 5, spec.id("[UNK]"), "the specials come last");
+        assertEquals(c.vocabSize() - 1, spec.maskId());
+        try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(dir)) {
+            Encoding e = tok.encode("the cat sat on the mat");
+            assertEquals(List.of("[CLS]", "the", "Ġcat", "Ġsat", "Ġon", "Ġthe", "Ġmat", "[SEP]"),
+                    Arrays.asList(e.getTokens()));
+            assertArrayEquals(ids(spec, "[CLS]", "the", "Ġcat", "Ġsat", "Ġon", "Ġthe", "Ġmat", "[SEP]"), e.getIds());
+            Encoding pair = tok.encode("The capital of France is [MASK].", "Paris");
+            List<String> tokens = Arrays.stream(pair.getTokens()).map(String::strip).toList();
+            assertEquals(List.of("[CLS]", "The", "Ġcapital", "Ġof", "ĠFrance", "Ġis", "[MASK]", ".", "[SEP]"),
+                    tokens.subList(0, 9));
+            assertEquals(spec.maskId(), pair.getIds()[6], "[MASK] (lstrip) is one token");
+            assertEquals(spec.sepId(), pair.getIds()[pair.getIds().length - 1]);
+            for (long id : pair.getIds()) {
+                assertTrue(id < c.vocabSize());
+            }
+        }
+    }
+
+    @Test
     void unigramTokenizerLoadsInDjl() throws IOException {
         Path dir = tmp.resolve("albert");
         SyntheticCheckpoint c = SyntheticCheckpoint.write(dir, Family.ALBERT, Head.BASE, 1);
@@ -332,7 +396,8 @@ class SyntheticCheckpointTest {
         String body = head == Head.BASE ? "" : family.basePrefix();
         for (String name : c.names()) {
             boolean isBody = name.startsWith(body + "embeddings") || name.startsWith(body + "encoder")
-                    || name.startsWith(body + "transformer") || name.startsWith(body + "pooler");
+                    || name.startsWith(body + "transformer") || name.startsWith(body + "pooler")
+                    || name.startsWith(body + "layers.") || name.startsWith(body + "final_norm");
             if (head != Head.BASE) {
                 assertTrue(isBody == name.startsWith(family.basePrefix()), name);
             } else {

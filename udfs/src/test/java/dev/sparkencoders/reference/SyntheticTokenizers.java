@@ -32,6 +32,8 @@ import java.util.Map;
  *       &lt;/s&gt;", all type id 0); words in English, French, German and Chinese; {@code <mask>} last, with
  *       lstrip. XLM-R: {@code <s>=0 <pad>=1 </s>=2 <unk>=3}; CamemBERT keeps fairseq's unused entries first, so
  *       {@code <pad>=1 <unk>=3 <s>=5 </s>=6}.</li>
+ *   <li>ModernBERT: byte-level BPE like ModernBERT-base's (the byte characters and merges of RoBERTa's, NFC,
+ *       specials {@code [UNK] [CLS] [SEP] [PAD] [MASK]} after them), TemplateProcessing like BERT's.</li>
  * </ul>
  */
 public final class SyntheticTokenizers {
@@ -114,6 +116,7 @@ public final class SyntheticTokenizers {
                     modelMaxLength);
             case CAMEMBERT -> sentencePieceRoberta(family, List.of("<s>NOTUSED", "<pad>", "</s>NOTUSED", "<unk>",
                     "<unk>NOTUSED", "<s>", "</s>"), "<s>", "</s>", modelMaxLength);
+            case MODERNBERT -> modernBertBpe(modelMaxLength);
         };
     }
 
@@ -210,36 +213,15 @@ public final class SyntheticTokenizers {
         JsonObject t = header();
         t.add("added_tokens", addedTokens(vocab, List.of("<s>", "<pad>", "</s>", "<unk>", "<mask>"), "<mask>"));
         t.add("normalizer", JsonNull.INSTANCE);
-        JsonObject pre = type("ByteLevel");
-        pre.addProperty("add_prefix_space", false);
-        pre.addProperty("trim_offsets", true);
-        pre.addProperty("use_regex", true);
-        t.add("pre_tokenizer", pre);
+        t.add("pre_tokenizer", byteLevelStep(false));
         JsonObject post = type("RobertaProcessing");
         post.add("sep", pair("</s>", 2));
         post.add("cls", pair("<s>", 0));
         post.addProperty("trim_offsets", true);
         post.addProperty("add_prefix_space", false);
         t.add("post_processor", post);
-        JsonObject decoder = type("ByteLevel");
-        decoder.addProperty("add_prefix_space", true);
-        decoder.addProperty("trim_offsets", true);
-        decoder.addProperty("use_regex", true);
-        t.add("decoder", decoder);
-        JsonObject model = type("BPE");
-        model.add("dropout", JsonNull.INSTANCE);
-        model.add("unk_token", JsonNull.INSTANCE);
-        model.addProperty("continuing_subword_prefix", "");
-        model.addProperty("end_of_word_suffix", "");
-        model.addProperty("fuse_unk", false);
-        model.addProperty("byte_fallback", false);
-        model.add("vocab", vocabObject(vocab));
-        JsonArray m = new JsonArray();
-        for (String[] merge : merges) {
-            m.add(merge[0] + " " + merge[1]);
-        }
-        model.add("merges", m);
-        t.add("model", model);
+        t.add("decoder", byteLevelStep(true));
+        t.add("model", bpeModel(vocab, merges));
 
         JsonObject config = new JsonObject();
         config.addProperty("tokenizer_class", "RobertaTokenizer");
@@ -256,6 +238,73 @@ public final class SyntheticTokenizers {
         config.addProperty("mask_token", "<mask>");
         return new Spec(Family.ROBERTA, List.copyOf(vocab), "<pad>", 1, "<unk>", 3, "<s>", 0, "</s>", 2, "<mask>",
                 4, t, config);
+    }
+
+    /**
+     * ModernBERT's kind of tokenizer (OLMo's byte-level BPE as ModernBERT-base ships it): NFC normalizer, ByteLevel
+     * pre-tokenizer without prefix space, the 256 byte characters and the merge results first, the specials last
+     * ({@code [UNK] [CLS] [SEP] [PAD] [MASK]}, [MASK] with lstrip), TemplateProcessing "[CLS] $A [SEP]" and
+     * "[CLS] $A [SEP] $B:1 [SEP]:1".
+     */
+    static Spec modernBertBpe(int modelMaxLength) {
+        List<String> vocab = new ArrayList<>();
+        for (char c : bytesToUnicode()) {
+            vocab.add(String.valueOf(c));
+        }
+        List<String[]> merges = buildMerges(BPE_WORDS, vocab);
+        List<String> specials = List.of("[UNK]", "[CLS]", "[SEP]", "[PAD]", "[MASK]");
+        vocab.addAll(specials);
+        requireUnique(vocab);
+
+        JsonObject t = header();
+        t.add("added_tokens", addedTokens(vocab, specials, "[MASK]"));
+        t.add("normalizer", type("NFC"));
+        t.add("pre_tokenizer", byteLevelStep(false));
+        t.add("post_processor", template(vocab, "[CLS]", "[SEP]"));
+        t.add("decoder", byteLevelStep(true));
+        t.add("model", bpeModel(vocab, merges));
+
+        JsonObject config = new JsonObject();
+        config.addProperty("tokenizer_class", "PreTrainedTokenizerFast");
+        config.addProperty("model_max_length", modelMaxLength);
+        config.addProperty("clean_up_tokenization_spaces", true);
+        config.addProperty("cls_token", "[CLS]");
+        config.addProperty("sep_token", "[SEP]");
+        config.addProperty("unk_token", "[UNK]");
+        config.addProperty("pad_token", "[PAD]");
+        config.addProperty("mask_token", "[MASK]");
+        JsonArray inputs = new JsonArray();
+        inputs.add("input_ids");
+        inputs.add("attention_mask");
+        config.add("model_input_names", inputs);
+        return new Spec(Family.MODERNBERT, List.copyOf(vocab), "[PAD]", vocab.indexOf("[PAD]"), "[UNK]",
+                vocab.indexOf("[UNK]"), "[CLS]", vocab.indexOf("[CLS]"), "[SEP]", vocab.indexOf("[SEP]"), "[MASK]",
+                vocab.indexOf("[MASK]"), t, config);
+    }
+
+    private static JsonObject byteLevelStep(boolean addPrefixSpace) {
+        JsonObject step = type("ByteLevel");
+        step.addProperty("add_prefix_space", addPrefixSpace);
+        step.addProperty("trim_offsets", true);
+        step.addProperty("use_regex", true);
+        return step;
+    }
+
+    private static JsonObject bpeModel(List<String> vocab, List<String[]> merges) {
+        JsonObject model = type("BPE");
+        model.add("dropout", JsonNull.INSTANCE);
+        model.add("unk_token", JsonNull.INSTANCE);
+        model.addProperty("continuing_subword_prefix", "");
+        model.addProperty("end_of_word_suffix", "");
+        model.addProperty("fuse_unk", false);
+        model.addProperty("byte_fallback", false);
+        model.add("vocab", vocabObject(vocab));
+        JsonArray m = new JsonArray();
+        for (String[] merge : merges) {
+            m.add(merge[0] + " " + merge[1]);
+        }
+        model.add("merges", m);
+        return model;
     }
 
     /**

@@ -6,7 +6,8 @@
  *       for every {@link dev.sparkencoders.reference.Family} and {@link dev.sparkencoders.reference.Head}
  *       (HuggingFace parameter names and config keys, F32 safetensors, tokenizer.json).</li>
  *   <li>{@link dev.sparkencoders.reference.ScalarReference}: the forward pass and heads in plain double-precision
- *       Java, written from HuggingFace transformers' semantics.</li>
+ *       Java, written from HuggingFace transformers' semantics (ModernBERT's rotary, sliding-window and GeGLU
+ *       layers included).</li>
  *   <li>{@link dev.sparkencoders.reference.Safetensors}, {@link dev.sparkencoders.reference.SyntheticTokenizers}:
  *       their own safetensors reader/writer and tokenizer files.</li>
  * </ul>

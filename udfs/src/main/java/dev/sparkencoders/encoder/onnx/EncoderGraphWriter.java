@@ -4,18 +4,14 @@ import dev.sparkencoders.encoder.FamilyLayout;
 import dev.sparkencoders.encoder.WeightLoader;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
-import dev.sparkencoders.model.HiddenActivation;
 import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.model.ModelFamily;
 import dev.sparkencoders.model.SafetensorsFile;
-import dev.sparkencoders.model.Tensor;
 import dev.sparkencoders.encoder.onnx.OnnxModelFile.Attribute;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Writes the encoder body of a checkpoint ({@code config.json} + {@code model.safetensors}, any supported family)
@@ -31,6 +27,8 @@ import java.util.Map;
  * LayerNormalization, Attention, SkipLayerNormalization and BiasGelu/FastGelu. Attention fusion needs the opset-12
  * node versions (Unsqueeze with an axes attribute, Cast-9, Add-7), hence the opset.
  *
+ * <p>ModernBERT, a different architecture, is written by {@link ModernBertGraphWriter}.
+ *
  * <pre>{@code
  * try (OutputStream out = Files.newOutputStream(file)) {
  *     EncoderGraphWriter.write(Checkpoint.open(dir), out);
@@ -43,17 +41,16 @@ public final class EncoderGraphWriter {
 
     private final ModelConfig config;
     private final FamilyLayout layout;
-    private final SafetensorsFile file;
     private final WeightLoader weights;
     private final OnnxModelFile model = new OnnxModelFile(OPSET);
-    private final Map<String, String> initializers = new HashMap<>();
+    private final GraphOps ops;
 
     private EncoderGraphWriter(Checkpoint checkpoint, SafetensorsFile file) {
         this.config = checkpoint.config();
         this.layout = FamilyLayout.of(config.family());
-        this.file = file;
         String prefix = WeightLoader.detectPrefix(file, layout.wordEmbeddings() + ".weight", layout.prefix(), "");
         this.weights = new WeightLoader(file, null, prefix, checkpoint.dir());
+        this.ops = new GraphOps(model, file, weights, config.layerNormEps());
     }
 
     /** True when the checkpoint's family has segment (token type) embeddings, i.e. a token_type_ids input. */
@@ -67,6 +64,10 @@ public final class EncoderGraphWriter {
      */
     public static void write(Checkpoint checkpoint, OutputStream out) throws IOException {
         ModelConfig c = checkpoint.config();
+        if (c.family() == ModelFamily.MODERNBERT) {
+            ModernBertGraphWriter.write(checkpoint, out);
+            return;
+        }
         if (c.numLayers() % c.numHiddenGroups() != 0) {
             throw new CheckpointException("Cannot load model " + checkpoint.dir() + ": num_hidden_layers "
                     + c.numLayers() + " is not a multiple of num_hidden_groups " + c.numHiddenGroups()
@@ -166,72 +167,20 @@ public final class EncoderGraphWriter {
         String merged = model.node("Reshape", List.of(context, model.int64s(new long[] {3}, 0, 0, h)));
         String attended = layerNorm(model.node("Add", List.of(linear(merged, p + n.attentionOut(), h, h), x)),
                 p + n.attentionNorm(), h);
-        String inner = activation(linear(attended, p + n.ffnIn(), config.intermediateSize(), h));
+        String inner = ops.activation(linear(attended, p + n.ffnIn(), config.intermediateSize(), h), config.activation());
         String out = model.node("Add", List.of(linear(inner, p + n.ffnOut(), h, config.intermediateSize()), attended));
         return layerNorm(out, p + n.outputNorm(), h);
     }
 
-    private String activation(String x) {
-        HiddenActivation activation = config.activation();
-        return switch (activation) {
-            case GELU -> {
-                String erf = model.node("Erf", List.of(model.node("Div", List.of(x, model.scalar((float) Math.sqrt(2))))));
-                String scaled = model.node("Mul", List.of(x, model.node("Add", List.of(erf, model.scalar(1f)))));
-                yield model.node("Mul", List.of(scaled, model.scalar(0.5f)));
-            }
-            case GELU_TANH -> {
-                String cube = model.node("Pow", List.of(x, model.scalar(3f)));
-                String inner = model.node("Add", List.of(x, model.node("Mul", List.of(cube, model.scalar(0.044715f)))));
-                String tanh = model.node("Tanh", List.of(model.node("Mul", List.of(inner,
-                        model.scalar((float) Math.sqrt(2 / Math.PI))))));
-                String half = model.node("Mul", List.of(x, model.scalar(0.5f)));
-                yield model.node("Mul", List.of(half, model.node("Add", List.of(tanh, model.scalar(1f)))));
-            }
-            case RELU -> model.node("Relu", List.of(x));
-        };
-    }
-
-    /** LayerNorm over the last axis as exported by PyTorch, with the config's epsilon. */
     private String layerNorm(String x, String name, long size) {
-        String gamma = weight(name + ".weight", size);
-        String beta = weight(name + ".bias", size);
-        String mean = model.node("ReduceMean", List.of(x), Attribute.ints("axes", -1));
-        String centered = model.node("Sub", List.of(x, mean));
-        String variance = model.node("ReduceMean", List.of(model.node("Pow", List.of(centered, model.scalar(2f)))),
-                Attribute.ints("axes", -1));
-        String deviation = model.node("Sqrt", List.of(model.node("Add", List.of(variance,
-                model.scalar(config.layerNormEps())))));
-        String normalized = model.node("Div", List.of(centered, deviation));
-        return model.node("Add", List.of(model.node("Mul", List.of(normalized, gamma)), beta));
+        return ops.layerNorm(x, name, size);
     }
 
-    /** x W^T + b with HuggingFace's [out, in] weight, stored transposed ([in, out]) for MatMul. */
     private String linear(String x, String name, long out, long in) {
-        String weight = initializer(name + ".weight", new long[] {in, out}, true, out, in);
-        String bias = weight(name + ".bias", out);
-        return model.node("Add", List.of(model.node("MatMul", List.of(x, weight)), bias));
+        return ops.linear(x, name, out, in);
     }
 
     private String weight(String name, long... shape) {
-        return initializer(name, shape, false, shape);
-    }
-
-    /**
-     * The initializer holding parameter {@code name} (checked against {@code shape}, read when the file is written,
-     * transposed if asked); one per parameter, so ALBERT's shared layers share it.
-     */
-    private String initializer(String name, long[] dims, boolean transpose, long... shape) {
-        String known = initializers.get(name);
-        if (known != null) {
-            return known;
-        }
-        String stored = weights.locate(name, shape);
-        String onnxName = stored != null ? stored : name;
-        model.floats(onnxName, dims, () -> {
-            Tensor t = file.read(stored);
-            return transpose ? t.transposed2d(onnxName).data() : t.data();
-        });
-        initializers.put(name, onnxName);
-        return onnxName;
+        return ops.weight(name, shape);
     }
 }
