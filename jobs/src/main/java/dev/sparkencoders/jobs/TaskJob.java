@@ -342,7 +342,7 @@ final class TaskJob implements Job {
                 .config(config.masked())
                 .build();
         if (table != null) {
-            table.recordRun(report.summary());
+            table.recordRun(report);
         } else {
             output.writeReport(spark, report.toJson());
         }

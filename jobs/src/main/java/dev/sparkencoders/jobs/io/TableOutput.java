@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -58,7 +59,7 @@ public final class TableOutput {
     public static final String INPUT_HASH_COL = "input_sha256";
     static final String MODEL_PROPERTY = "spark-encoders.model";
     static final String WEIGHTS_PROPERTY = "spark-encoders.weights-sha256";
-    static final String LAST_RUN_PROPERTY = "spark-encoders.last-run";
+    static final String LAST_RUN_PREFIX = "spark-encoders.last-run.";
     private static final String CHUNK_COL = "_spark_encoders_commit";
     private static final String BATCH_VIEW = "spark_encoders_batch";
     private static final String INPUT_VIEW = "spark_encoders_input";
@@ -244,9 +245,18 @@ public final class TableOutput {
         }
     }
 
-    /** Records a run's summary line in the table's properties (one more commit). */
-    public void recordRun(String summary) {
-        setProperties(Map.of(LAST_RUN_PROPERTY, summary));
+    /**
+     * Records what a run did in the table's properties {@code spark-encoders.last-run.*}: when it finished, rows
+     * encoded, unchanged and failed, seconds.
+     */
+    public void recordRun(RunReport report) {
+        Map<String, String> run = new LinkedHashMap<>();
+        run.put(LAST_RUN_PREFIX + "finished-at", Instant.now().toString());
+        run.put(LAST_RUN_PREFIX + "rows-encoded", Long.toString(report.rowsEncoded()));
+        run.put(LAST_RUN_PREFIX + "rows-unchanged", Long.toString(report.rowsUnchanged()));
+        run.put(LAST_RUN_PREFIX + "rows-failed", Long.toString(report.rowsFailed()));
+        run.put(LAST_RUN_PREFIX + "seconds", String.format(Locale.ROOT, "%.1f", report.seconds()));
+        setProperties(run);
     }
 
     private void writeAll(Dataset<Row> results) {
