@@ -325,6 +325,48 @@ class PretrainDataJobTest {
     }
 
     @Test
+    void documentsOfAColumnAreCutIntoSentencesAndEmptyOnesCounted() throws IOException {
+        List<String> sentences = TestCorpora.stsbSentences(1200);
+        List<String> lines = new ArrayList<>();
+        int documents = 0;
+        for (int i = 0; i < sentences.size(); i += 12, documents++) {
+            JsonObject row = new JsonObject();
+            row.addProperty("id", documents);
+            row.addProperty("body", String.join(" ", sentences.subList(i, Math.min(sentences.size(), i + 12))));
+            lines.add(row.toString());
+        }
+        lines.add("{\"id\": -1, \"body\": null}");
+        lines.add("{\"id\": -2, \"body\": \"   \"}");
+        Path json = dir.resolve("documents.json");
+        Files.write(json, lines);
+        Path out = dir.resolve("column");
+        JobRunner.Outcome run = JobRunner.run("pretrain-data", "--set", "input.path=" + json,
+                "--set", "input.format=json", "--set", "input.text-col=body", "--set", "output.path=" + out,
+                "--set", "output.format=json");
+        assertEquals(0, run.code(), run.stderr());
+        List<Instance> instances = JobRunner.jsonRows(out).stream()
+                .map(row -> Instance.of(row, "next_sentence_label")).toList();
+        checkPairs(instances, 128, false);
+        JsonObject report = JobRunner.report(out).getAsJsonObject("pretrain");
+        assertEquals(documents, report.get("documents").getAsLong());
+        assertEquals(2, report.get("documents_without_tokens").getAsLong());
+        assertEquals(documents + 2, JobRunner.report(out).get("rows_in").getAsLong());
+        // The boundary rule, independently: a document's sentences are cut where one ends with . ! or ? (a closing
+        // quote or bracket may follow) and the next starts with a capital or a digit. A few STS-B sentences hold such
+        // an end inside ("U.S. Army"), so the job may find slightly more.
+        long expected = 0;
+        for (int i = 0; i < sentences.size(); i++) {
+            boolean first = i % 12 == 0;
+            boolean ends = i > 0 && sentences.get(i - 1).strip().matches(".*[.!?][\"')\\]]*");
+            int c = sentences.get(i).strip().codePointAt(0);
+            expected += first || ends && (Character.isUpperCase(c) || Character.isDigit(c)) ? 1 : 0;
+        }
+        long cut = report.get("sentences").getAsLong();
+        assertEquals(expected, cut, 0.02 * expected, "sentences found by the boundary rule (" + sentences.size()
+                + " joined)");
+    }
+
+    @Test
     void nspOnOneDocumentIsRefusedWithOneSentence() throws IOException {
         Path text = dir.resolve("one-doc.txt");
         Files.write(text, List.of("A first sentence.", "A second one."));
