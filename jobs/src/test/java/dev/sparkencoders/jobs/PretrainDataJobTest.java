@@ -6,6 +6,9 @@ import com.google.gson.JsonObject;
 import dev.sparkencoders.TestCorpora;
 import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.reference.Family;
+import dev.sparkencoders.reference.Head;
+import dev.sparkencoders.reference.ScalarReference;
+import dev.sparkencoders.reference.SyntheticCheckpoint;
 import dev.sparkencoders.reference.SyntheticTokenizers;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assumptions;
@@ -364,6 +367,111 @@ class PretrainDataJobTest {
         long cut = report.get("sentences").getAsLong();
         assertEquals(expected, cut, 0.02 * expected, "sentences found by the boundary rule (" + sentences.size()
                 + " joined)");
+    }
+
+    @Test
+    void electrasGeneratorSamplesReplaceTheMaskedTokensAtTemperatureOne() throws IOException {
+        Path generatorDir = dir.resolve("electra-generator");
+        SyntheticCheckpoint generator = SyntheticCheckpoint.write(generatorDir, Family.ELECTRA, Head.MASKED_LM, 11);
+        SyntheticTokenizers.Spec vocabulary = SyntheticTokenizers.of(Family.ELECTRA, SyntheticCheckpoint.MAX_LENGTH);
+        List<String> words = vocabulary.vocab().stream().filter(w -> w.matches("[a-z]+")).toList();
+        Random random = new Random(5);
+        List<String> lines = new ArrayList<>();
+        for (int d = 0; d < 120; d++) {
+            for (int s = 0; s < 6; s++) {
+                StringBuilder sentence = new StringBuilder();
+                for (int w = 0; w < 5 + random.nextInt(6); w++) {
+                    sentence.append(words.get(random.nextInt(words.size()))).append(' ');
+                }
+                lines.add(sentence.toString().trim() + ".");
+            }
+            lines.add("");
+        }
+        Path text = dir.resolve("electra.txt");
+        Files.write(text, lines);
+        Path out = dir.resolve("rtd");
+        JobRunner.Outcome run = JobRunner.run("pretrain-data", "--set", "input.path=" + text,
+                "--set", "output.path=" + out, "--set", "output.format=json", "--set", "pretrain.objective=rtd",
+                "--set", "pretrain.generator=" + generatorDir, "--set", "pretrain.max-length=48",
+                "--set", "pretrain.dupe-factor=2");
+        assertEquals(0, run.code(), run.stderr());
+        List<JsonObject> rows = JobRunner.jsonRows(out);
+        assertTrue(rows.size() > 200, rows.size() + " instances");
+        ScalarReference reference = new ScalarReference(generator);
+        int maskId = vocabulary.maskId();
+        double same = 0;
+        double expectedSame = 0;
+        double varianceSame = 0;
+        double logP = 0;
+        double expectedLogP = 0;
+        double varianceLogP = 0;
+        double uniformLogP = 0;
+        double argmaxLogP = 0;
+        long replaced = 0;
+        long masked = 0;
+        for (JsonObject row : rows) {
+            int[] ids = ints(row, "input_ids");
+            int[] positions = ints(row, "masked_lm_positions");
+            int[] originals = ints(row, "masked_lm_ids");
+            int[] labels = ints(row, "replaced_labels");
+            assertEquals(ids.length, labels.length);
+            assertEquals(vocabulary.clsId(), ids[0]);
+            assertEquals(vocabulary.sepId(), ids[ids.length - 1]);
+            assertTrue(ids.length <= 48);
+            assertTrue(Arrays.stream(ints(row, "segment_ids")).allMatch(x -> x == 0));
+            assertFalse(row.has("next_sentence_label") || row.has("sentence_order_label"));
+            long[] generatorInput = Arrays.stream(ids).asLongStream().toArray();
+            Set<Integer> chosen = new HashSet<>();
+            for (int p : positions) {
+                generatorInput[p] = maskId;
+                chosen.add(p);
+            }
+            for (int t = 0; t < ids.length; t++) {
+                if (!chosen.contains(t)) {
+                    assertEquals(0, labels[t], "only masked tokens can be replaced");
+                    assertFalse(ids[t] == maskId, "no [MASK] is left for the discriminator");
+                }
+            }
+            double[][] logits = reference.mlmLogits(generatorInput, new long[ids.length]);
+            for (int k = 0; k < positions.length; k++) {
+                int p = positions[k];
+                assertEquals(ids[p] != originals[k] ? 1 : 0, labels[p], "replaced_labels: sample differs");
+                double[] probabilities = ScalarReference.softmax(logits[p]);
+                double pOriginal = probabilities[originals[k]];
+                same += ids[p] == originals[k] ? 1 : 0;
+                expectedSame += pOriginal;
+                varianceSame += pOriginal * (1 - pOriginal);
+                double mean = 0;
+                double square = 0;
+                double best = 0;
+                for (double q : probabilities) {
+                    uniformLogP += Math.log(q) / probabilities.length;
+                    best = Math.max(best, q);
+                    if (q > 0) {
+                        mean += q * Math.log(q);
+                        square += q * Math.log(q) * Math.log(q);
+                    }
+                }
+                argmaxLogP += Math.log(best);
+                logP += Math.log(probabilities[ids[p]]);
+                expectedLogP += mean;
+                varianceLogP += square - mean * mean;
+                replaced += labels[p];
+                masked++;
+            }
+        }
+        assertTrue(masked > 1000, masked + " masked tokens");
+        // Samples at temperature 1: as often equal to the original as the generator's probability of it says, and
+        // as (un)likely under the generator as its own entropy says (4 standard deviations each).
+        assertEquals(expectedSame, same, 4 * Math.sqrt(varianceSame) + 1, "samples equal to the original");
+        assertEquals(expectedLogP, logP, 4 * Math.sqrt(varianceLogP), "log-probability of the samples");
+        // ... which tells temperature 1 from uniform draws and from always taking the likeliest token.
+        assertTrue(Math.abs(uniformLogP - expectedLogP) > 8 * Math.sqrt(varianceLogP),
+                "uniform " + uniformLogP + " vs " + expectedLogP + " +- " + Math.sqrt(varianceLogP));
+        assertTrue(Math.abs(argmaxLogP - expectedLogP) > 8 * Math.sqrt(varianceLogP),
+                "argmax " + argmaxLogP + " vs " + expectedLogP);
+        JsonObject report = JobRunner.report(out).getAsJsonObject("pretrain");
+        assertEquals(replaced, report.get("replaced_tokens").getAsLong());
     }
 
     @Test

@@ -8,10 +8,12 @@ import ai.djl.nn.core.Embedding;
 import dev.sparkencoders.encoder.HeadKind;
 import dev.sparkencoders.encoder.SentencePooler;
 import dev.sparkencoders.text.TokenizedText;
+import dev.sparkencoders.text.pretrain.SeededRandom;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The {@link BatchFunction}s of the tasks: what each task reads off the encoder and its head for every row,
@@ -179,6 +181,72 @@ public final class Tasks {
             }
             return out;
         };
+    }
+
+    /**
+     * Samples of the masked-LM head at temperature 1 (ELECTRA's generator): for every mask token of a row, in order,
+     * one id drawn from the softmax of its logits. The random stream of a row is seeded by {@code seed} and the row's
+     * ids, so a row gets the same samples in any batch (up to the engine's floating-point differences between
+     * batch shapes).
+     */
+    public static BatchFunction<long[]> maskedSamples(long maskId, long seed) {
+        return (model, batch, hidden, rows) -> {
+            int width = batch.width();
+            List<Long> flat = new ArrayList<>();
+            int[] counts = new int[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                long[] ids = rows.get(r).ids();
+                for (int t = 0; t < ids.length; t++) {
+                    if (ids[t] == maskId) {
+                        flat.add((long) r * width + t);
+                        counts[r]++;
+                    }
+                }
+            }
+            List<long[]> out = new ArrayList<>(rows.size());
+            if (flat.isEmpty()) {
+                rows.forEach(r -> out.add(new long[0]));
+                return out;
+            }
+            long h = hidden.getShape().get(2);
+            float[] probabilities;
+            int vocabulary;
+            try (NDArray rowsOfHidden = hidden.reshape(-1, h);
+                 NDArray index = hidden.getManager().create(flat.stream().mapToLong(Long::longValue).toArray());
+                 NDArray selected = Embedding.embedding(index, rowsOfHidden, SparseFormat.DENSE).singletonOrThrow();
+                 NDArray logits = model.head(HeadKind.MASKED_LM).apply(selected);
+                 NDArray softmax = logits.softmax(-1)) {
+                vocabulary = (int) softmax.getShape().get(1);
+                probabilities = softmax.toFloatArray();
+            }
+            int m = 0;
+            for (int r = 0; r < rows.size(); r++) {
+                SplittableRandom rng = SeededRandom.of(seed, Arrays.hashCode(rows.get(r).ids()), rows.get(r).length());
+                long[] samples = new long[counts[r]];
+                for (int k = 0; k < counts[r]; k++, m++) {
+                    samples[k] = sample(probabilities, m * vocabulary, vocabulary, rng);
+                }
+                out.add(samples);
+            }
+            return out;
+        };
+    }
+
+    /** An index drawn from {@code p[from .. from + n)}, taken as weights (their sum need not be exactly 1). */
+    private static int sample(float[] p, int from, int n, SplittableRandom rng) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            total += p[from + i];
+        }
+        double u = rng.nextDouble() * total;
+        double cumulative = 0;
+        for (int i = 0; i < n; i++) {
+            cumulative += p[from + i];
+            if (u < cumulative) {
+                return i;
+            }
+        }
+        return n - 1;
     }
 
     private static NDArray probabilities(NDArray logits, boolean sigmoid, int axis) {

@@ -36,10 +36,12 @@ public final class PretrainConfig {
                 + " tokens with this tokenizer: it has no [MASK] or <mask> token (point model.path at the checkpoint"
                 + " of a masked-language model)")));
         try {
+            PretrainObjective objective = objective(config);
+            // ELECTRA's generator reads every chosen token as [MASK].
             MaskingRules masking = new MaskingRules(config.unitInterval(ConfigKey.PRETRAIN_MASK_PROB),
                     config.positiveInt(ConfigKey.PRETRAIN_MAX_PREDICTIONS), config.bool(ConfigKey.PRETRAIN_WHOLE_WORD),
-                    maskId, pieces.ordinaryIds());
-            return new PretrainSettings(objective(config), config.positiveInt(ConfigKey.PRETRAIN_MAX_LENGTH),
+                    maskId, pieces.ordinaryIds(), objective.replacesTokens() ? 1.0 : MaskingRules.BERT_MASK_SHARE);
+            return new PretrainSettings(objective, config.positiveInt(ConfigKey.PRETRAIN_MAX_LENGTH),
                     config.unitInterval(ConfigKey.PRETRAIN_SHORT_SEQ_PROB),
                     config.positiveInt(ConfigKey.PRETRAIN_DUPE_FACTOR), seed(config),
                     config.bool(ConfigKey.PRETRAIN_PAD), padId(pieces), InstanceTemplate.of(tokenizer), masking,

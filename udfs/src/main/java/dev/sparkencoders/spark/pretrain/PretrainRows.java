@@ -19,7 +19,8 @@ import java.util.List;
  * Instances as rows with the columns of BERT's {@code create_pretraining_data.py}: {@code input_ids},
  * {@code segment_ids}, {@code input_mask} (with padding only), {@code masked_lm_positions}, {@code masked_lm_ids},
  * {@code masked_lm_weights} and {@code next_sentence_label} (1 = random next) or {@code sentence_order_label}
- * (1 = swapped), all integers but the weights (float). Unpadded, the arrays are as long as the instance and its
+ * (1 = swapped), or for ELECTRA's data {@code replaced_labels} (per token, 1 = a generator's sample replaced
+ * it, with {@code input_ids} holding the samples), all integers but the weights (float). Unpadded, the arrays are as long as the instance and its
  * predictions and every weight is 1; with padding, as BERT's tool writes them: ids to the maximum length with the
  * pad id (mask 0), predictions to the maximum predictions with position 0, id 0 and weight 0.
  *
@@ -35,6 +36,7 @@ public final class PretrainRows {
     public static final String MASKED_LM_POSITIONS = "masked_lm_positions";
     public static final String MASKED_LM_IDS = "masked_lm_ids";
     public static final String MASKED_LM_WEIGHTS = "masked_lm_weights";
+    public static final String REPLACED_LABELS = "replaced_labels";
 
     private PretrainRows() {}
 
@@ -52,6 +54,9 @@ public final class PretrainRows {
         PretrainObjective objective = settings.objective();
         if (objective.labelColumn() != null) {
             fields.add(DataTypes.createStructField(objective.labelColumn(), DataTypes.IntegerType, false));
+        }
+        if (objective.replacesTokens()) {
+            fields.add(ints(REPLACED_LABELS));
         }
         return DataTypes.createStructType(fields);
     }
@@ -107,6 +112,9 @@ public final class PretrainRows {
         values.add(weights);
         if (settings.objective().labelColumn() != null) {
             values.add(instance.label());
+        }
+        if (settings.objective().replacesTokens()) {
+            values.add(Arrays.copyOf(instance.replacedLabels(), length));
         }
         return RowFactory.create(values.toArray());
     }

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * Counts over the instances a run wrote: instances and chunks skipped, tokens (special tokens included) and content
- * tokens, masked tokens and what they became, labels, truncation, and the number of instances of every length.
+ * tokens, masked tokens and what they became, tokens a generator replaced, labels, truncation, and the number of
+ * instances of every length.
  * Mutable, for {@link PretrainStatsAccumulator}.
  *
  * <pre>{@code
@@ -33,6 +34,7 @@ public final class PretrainStats implements Serializable {
     long positive;
     long truncatedInstances;
     long truncatedTokens;
+    long replaced;
     long[] lengths = new long[0];
 
     public void add(PretrainInstance instance) {
@@ -54,6 +56,11 @@ public final class PretrainStats implements Serializable {
         if (instance.label() >= 0) {
             labelled++;
             positive += instance.label();
+        }
+        if (instance.replacedLabels() != null) {
+            for (int label : instance.replacedLabels()) {
+                replaced += label;
+            }
         }
         if (instance.truncatedTokens() > 0) {
             truncatedInstances++;
@@ -78,6 +85,7 @@ public final class PretrainStats implements Serializable {
         positive += o.positive;
         truncatedInstances += o.truncatedInstances;
         truncatedTokens += o.truncatedTokens;
+        replaced += o.replaced;
         if (o.lengths.length > lengths.length) {
             lengths = Arrays.copyOf(lengths, o.lengths.length);
         }
@@ -139,6 +147,10 @@ public final class PretrainStats implements Serializable {
             m.put("label_column", labelColumn);
             m.put("label_1_share", labelled == 0 ? 0 : round((double) positive / labelled));
             m.put("label_1_instances", positive);
+        }
+        if (replaced > 0) {
+            m.put("replaced_tokens", replaced);
+            m.put("replaced_share_of_masked", masked == 0 ? 0 : round((double) replaced / masked));
         }
         m.put("instances_truncated", truncatedInstances);
         m.put("tokens_truncated", truncatedTokens);

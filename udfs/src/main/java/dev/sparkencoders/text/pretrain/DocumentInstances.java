@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  *   middle to make A and B, so the label stays a fair coin on short documents (BERT's tool always draws a random
  *   next for such a chunk, which tilts NSP labels towards 1: 0.57 on documents of about ten sentences); a
  *   one-token sentence alone gets a random next (NSP) or is skipped and counted (SOP). {@code none}: the whole
- *   chunk is one segment (RoBERTa's packing of full sentences, within a document).</li>
+ *   chunk is one segment (RoBERTa's packing of full sentences, within a document); {@code rtd} packs as
+ *   {@code none}.</li>
  *   <li>The pair is cut to the content room by removing tokens from the longer segment (B on a tie), from its
  *   front or back with probability 0.5 each; then {@link MaskingRules} masks it.</li>
  * </ol>
@@ -56,7 +57,7 @@ public final class DocumentInstances {
                 int chunkEnd = i + 1;
                 int k = chunkEnd - chunkStart;
                 int number = drafts.size();
-                if (objective == PretrainObjective.NONE) {
+                if (!objective.pairs()) {
                     drafts.add(draft(doc, copy, number, Segment.of(sentences, chunkStart, chunkEnd, continues), null,
                             -1, -1, 0, 0, rng.nextLong()));
                 } else {
@@ -207,7 +208,7 @@ public final class DocumentInstances {
         MaskingRules.Masked masked = settings.masking().apply(ids, special, starts, rng);
         return new PretrainInstance(draft.document(), draft.copy(), draft.number(), masked.inputIds(), segments,
                 masked.positions(), masked.labels(), masked.kinds(), draft.label(),
-                (aTo - aFrom) + (bTo - bFrom), truncated, false);
+                (aTo - aFrom) + (bTo - bFrom), truncated, false, null);
     }
 
     private static int specials(int[] tokens, int segment, int[] ids, int[] segments, boolean[] special, int k) {

@@ -9,8 +9,8 @@ import java.util.SplittableRandom;
  * the candidate of the token just before it. The candidates are shuffled and taken in that order while they fit
  * in {@code min(maxPredictions, max(1, round(maskProb x content tokens)))} predictions (rounded half up; BERT's
  * tool counts [CLS] and [SEP] too); a word that would overshoot is passed over. Each chosen token becomes
- * {@code [MASK]} with probability 0.8, else keeps its id with probability 0.5, else takes a random id from
- * {@code randomIds}.
+ * {@code [MASK]} with probability {@code maskTokenShare} (BERT: 0.8; ELECTRA's generator input: 1), else keeps its
+ * id with probability 0.5, else takes a random id from {@code randomIds}.
  *
  * <pre>{@code
  * MaskingRules rules = new MaskingRules(0.15, 20, true, maskId, vocabulary.ordinaryIds());
@@ -22,9 +22,18 @@ import java.util.SplittableRandom;
  * @param wholeWord      mask all pieces of a word together
  * @param maskId         the id of [MASK] / &lt;mask&gt;
  * @param randomIds      the ids a random replacement draws from, uniformly
+ * @param maskTokenShare the share of chosen tokens that become [MASK]
  */
-public record MaskingRules(double maskProb, int maxPredictions, boolean wholeWord, int maskId, int[] randomIds)
-        implements Serializable {
+public record MaskingRules(double maskProb, int maxPredictions, boolean wholeWord, int maskId, int[] randomIds,
+                           double maskTokenShare) implements Serializable {
+
+    /** BERT's rule: 80% [MASK]. */
+    public static final double BERT_MASK_SHARE = 0.8;
+
+    /** The rules with BERT's 80% [MASK], 10% random, 10% unchanged. */
+    public MaskingRules(double maskProb, int maxPredictions, boolean wholeWord, int maskId, int[] randomIds) {
+        this(maskProb, maxPredictions, wholeWord, maskId, randomIds, BERT_MASK_SHARE);
+    }
 
     /** A chosen token became [MASK]. */
     public static final byte MASK = 0;
@@ -104,7 +113,7 @@ public record MaskingRules(double maskProb, int maxPredictions, boolean wholeWor
             }
             for (int i = groupStart[g]; i < groupStart[g] + groupLength[g]; i++) {
                 byte kind;
-                if (rng.nextDouble() < 0.8) {
+                if (rng.nextDouble() < maskTokenShare) {
                     kind = MASK;
                     output[i] = maskId;
                 } else if (rng.nextDouble() < 0.5) {

@@ -15,7 +15,12 @@ public enum PretrainObjective {
     /** ALBERT's sentence-order prediction: A and B are consecutive, swapped when the label is 1. */
     SOP("sentence_order_label"),
     /** RoBERTa: one segment of full sentences, no second-segment label. */
-    NONE(null);
+    NONE(null),
+    /**
+     * ELECTRA's replaced-token detection: one segment as {@link #NONE}, every chosen token masked for a generator
+     * whose samples then replace them; the label is per token ({@code replaced_labels}).
+     */
+    RTD(null);
 
     private final String labelColumn;
 
@@ -30,7 +35,12 @@ public enum PretrainObjective {
 
     /** Whether instances hold two segments, A and B. */
     public boolean pairs() {
-        return this != NONE;
+        return this == NSP || this == SOP;
+    }
+
+    /** Whether a generator replaces the chosen tokens (ELECTRA). */
+    public boolean replacesTokens() {
+        return this == RTD;
     }
 
     public static PretrainObjective parse(String name) {
@@ -38,7 +48,7 @@ public enum PretrainObjective {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Cannot use pretrain.objective=" + name
-                    + ": unknown objective (use nsp, sop or none)", e);
+                    + ": unknown objective (use nsp, sop, none or rtd)", e);
         }
     }
 }
