@@ -158,15 +158,7 @@ final class PretrainDataJob implements Job {
         JavaRDD<TokenizedDocument> tokenized = PretrainCorpus.tokenize(input, column, textFile, spec,
                 settings.maxLength()).persist(StorageLevel.MEMORY_AND_DISK());
         PretrainCorpus.Summary corpus = PretrainCorpus.summarize(tokenized);
-        if (corpus.documents() == 0) {
-            throw new JobConfigException("Cannot prepare pre-training data: the input holds no sentence with a token"
-                    + " (check input.path, input.format and input.text-col)");
-        }
-        if (settings.objective() == PretrainObjective.NSP && corpus.documents() < 2) {
-            throw new JobConfigException("Cannot draw random next segments: the input holds one document and NSP"
-                    + " draws them from other documents (add documents, separated by blank lines in a text file, or"
-                    + " set pretrain.objective=sop or none)");
-        }
+        PretrainConfig.requireDocuments(settings.objective(), corpus.documents());
         JavaRDD<TokenizedDocument> numbered = PretrainCorpus.index(PretrainCorpus.nonEmpty(tokenized), partitions)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         PretrainStatsAccumulator stats = PretrainStatsAccumulator.register(spark);

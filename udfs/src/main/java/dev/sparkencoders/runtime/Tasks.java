@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * The {@link BatchFunction}s of the tasks: what each task reads off the encoder and its head for every row,
@@ -230,6 +231,69 @@ public final class Tasks {
             }
             return out;
         };
+    }
+
+    /**
+     * How the masked-LM head scores known tokens at given positions (masked-LM evaluation): for every row, the
+     * positions and the token expected there ({@code targets.apply(row)}: {@code [positions, ids]}, looked up by the
+     * row object itself), and for each position the log-probability of the expected token and its rank among all
+     * tokens (0 = the head's top token; tokens with an equal logit do not count as ahead).
+     */
+    public static BatchFunction<double[][]> maskedTargetScores(Function<TokenizedText, int[][]> targets) {
+        return (model, batch, hidden, rows) -> {
+            int width = batch.width();
+            List<Long> flat = new ArrayList<>();
+            List<Integer> expected = new ArrayList<>();
+            int[] counts = new int[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                int[][] wanted = targets.apply(rows.get(r));
+                for (int k = 0; k < wanted[0].length; k++) {
+                    flat.add((long) r * width + wanted[0][k]);
+                    expected.add(wanted[1][k]);
+                }
+                counts[r] = wanted[0].length;
+            }
+            List<double[][]> out = new ArrayList<>(rows.size());
+            if (flat.isEmpty()) {
+                rows.forEach(r -> out.add(new double[0][]));
+                return out;
+            }
+            long h = hidden.getShape().get(2);
+            float[] logits;
+            int vocabulary;
+            try (NDArray rowsOfHidden = hidden.reshape(-1, h);
+                 NDArray index = hidden.getManager().create(flat.stream().mapToLong(Long::longValue).toArray());
+                 NDArray selected = Embedding.embedding(index, rowsOfHidden, SparseFormat.DENSE).singletonOrThrow();
+                 NDArray scores = model.head(HeadKind.MASKED_LM).apply(selected)) {
+                vocabulary = (int) scores.getShape().get(1);
+                logits = scores.toFloatArray();
+            }
+            int m = 0;
+            for (int r = 0; r < rows.size(); r++) {
+                double[][] perPosition = new double[counts[r]][];
+                for (int k = 0; k < counts[r]; k++, m++) {
+                    perPosition[k] = targetScore(logits, m * vocabulary, vocabulary, expected.get(m));
+                }
+                out.add(perPosition);
+            }
+            return out;
+        };
+    }
+
+    /** {log-softmax of {@code target}, its rank} among {@code logits[from .. from + n)}. */
+    private static double[] targetScore(float[] logits, int from, int n, int target) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, logits[from + i]);
+        }
+        double sum = 0;
+        int ahead = 0;
+        float mine = logits[from + target];
+        for (int i = 0; i < n; i++) {
+            sum += Math.exp(logits[from + i] - max);
+            ahead += logits[from + i] > mine ? 1 : 0;
+        }
+        return new double[] {mine - max - Math.log(sum), ahead};
     }
 
     /** An index drawn from {@code p[from .. from + n)}, taken as weights (their sum need not be exactly 1). */

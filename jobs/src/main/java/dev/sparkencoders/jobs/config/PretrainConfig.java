@@ -32,11 +32,16 @@ public final class PretrainConfig {
     }
 
     public static PretrainSettings settings(JobConfig config, TextTokenizer tokenizer, VocabularyPieces pieces) {
+        return settings(config, objective(config), tokenizer, pieces);
+    }
+
+    /** The settings with {@code objective} in place of {@code pretrain.objective}. */
+    public static PretrainSettings settings(JobConfig config, PretrainObjective objective, TextTokenizer tokenizer,
+                                            VocabularyPieces pieces) {
         int maskId = Math.toIntExact(tokenizer.maskTokenId().orElseThrow(() -> new JobConfigException("Cannot mask"
                 + " tokens with this tokenizer: it has no [MASK] or <mask> token (point model.path at the checkpoint"
                 + " of a masked-language model)")));
         try {
-            PretrainObjective objective = objective(config);
             // ELECTRA's generator reads every chosen token as [MASK].
             MaskingRules masking = new MaskingRules(config.unitInterval(ConfigKey.PRETRAIN_MASK_PROB),
                     config.positiveInt(ConfigKey.PRETRAIN_MAX_PREDICTIONS), config.bool(ConfigKey.PRETRAIN_WHOLE_WORD),
@@ -48,6 +53,22 @@ public final class PretrainConfig {
                     pieces.continuesWord());
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a corpus that cannot make instances: one with no token at all, or with fewer than two documents for
+     * NSP, which draws random next segments from other documents.
+     */
+    public static void requireDocuments(PretrainObjective objective, long documents) {
+        if (documents == 0) {
+            throw new JobConfigException("Cannot prepare pre-training data: the input holds no sentence with a token"
+                    + " (check input.path, input.format and input.text-col)");
+        }
+        if (objective == PretrainObjective.NSP && documents < 2) {
+            throw new JobConfigException("Cannot draw random next segments: the input holds one document and NSP"
+                    + " draws them from other documents (add documents, separated by blank lines in a text file, or"
+                    + " set pretrain.objective=sop or none)");
         }
     }
 

@@ -95,6 +95,23 @@ public final class Charts {
         return png(chart);
     }
 
+    /** Bars per category for each series (name -> one value per category), on a 0..1 axis with values printed. */
+    public static byte[] bars(String title, String xTitle, String yTitle, List<String> categories,
+                              java.util.Map<String, List<Double>> series) {
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        var styler = chart.getStyler();
+        styler.setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.00");
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        styler.setLabelsVisible(categories.size() <= 12).setLabelsFontColorAutomaticEnabled(false)
+                .setLabelsFontColor(Color.BLACK).setLabelsPosition(0.9)
+                .setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        styler.setSeriesColors(SERIES).setChartBackgroundColor(Color.WHITE);
+        styler.setAvailableSpaceFill(0.7);
+        series.forEach((name, values) -> chart.addSeries(name, categories, values));
+        return png(chart);
+    }
+
     /**
      * A histogram of counts per integer value ({@code counts[v]} items of value {@code v}), in bins of
      * {@code binWidth} values, labelled by their first value.

@@ -1,7 +1,6 @@
 package dev.sparkencoders.spark.pretrain;
 
 import dev.sparkencoders.runtime.BatchRunner;
-import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ModelCache;
 import dev.sparkencoders.runtime.ModelSpec;
 import dev.sparkencoders.runtime.RowResult;
@@ -13,7 +12,6 @@ import org.apache.spark.api.java.JavaRDD;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -37,29 +35,8 @@ public final class PretrainGenerator {
     public static JavaRDD<PretrainInstance> replace(JavaRDD<PretrainInstance> instances, ModelSpec generator,
                                                     TokenBudget budget, int maskId, long seed) {
         return instances.mapPartitions(it -> {
-            EncoderModel model = ModelCache.get(generator);
-            BatchRunner runner = new BatchRunner(model, budget);
-            return new Iterator<PretrainInstance>() {
-                private Iterator<PretrainInstance> chunk = List.<PretrainInstance>of().iterator();
-
-                @Override
-                public boolean hasNext() {
-                    while (!chunk.hasNext() && it.hasNext()) {
-                        List<PretrainInstance> next = new ArrayList<>(CHUNK);
-                        while (it.hasNext() && next.size() < CHUNK) {
-                            next.add(it.next());
-                        }
-                        chunk = replaceChunk(next, runner, maskId, seed).iterator();
-                    }
-                    return chunk.hasNext();
-                }
-
-                @Override
-                public PretrainInstance next() {
-                    hasNext();
-                    return chunk.next();
-                }
-            };
+            BatchRunner runner = new BatchRunner(ModelCache.get(generator), budget);
+            return Chunks.map(it, CHUNK, chunk -> replaceChunk(chunk, runner, maskId, seed));
         });
     }
 
