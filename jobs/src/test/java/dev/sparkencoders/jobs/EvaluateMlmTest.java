@@ -1,6 +1,7 @@
 package dev.sparkencoders.jobs;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.sparkencoders.reference.Family;
 import dev.sparkencoders.reference.Head;
 import dev.sparkencoders.reference.ScalarReference;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -67,7 +69,7 @@ class EvaluateMlmTest {
         long top5 = 0;
         double nll = 0;
         for (JsonObject row : JobRunner.jsonRows(instances)) {
-            long[] ids = java.util.Arrays.stream(PretrainDataJobTest.ints(row, "input_ids")).asLongStream().toArray();
+            long[] ids = Arrays.stream(PretrainDataJobTest.ints(row, "input_ids")).asLongStream().toArray();
             int[] positions = PretrainDataJobTest.ints(row, "masked_lm_positions");
             int[] originals = PretrainDataJobTest.ints(row, "masked_lm_ids");
             double[][] logits = reference.mlmLogits(ids, new long[ids.length]);
@@ -83,7 +85,7 @@ class EvaluateMlmTest {
                 nll -= Math.log(p[originals[k]]);
             }
         }
-        JsonObject figures = com.google.gson.JsonParser.parseString(Files.readString(out.resolve("report.json")))
+        JsonObject figures = JsonParser.parseString(Files.readString(out.resolve("report.json")))
                 .getAsJsonObject();
         assertTrue(masked > 1000, masked + " masked tokens");
         assertEquals(masked, figures.get("masked_tokens").getAsLong(), "the same masking as pretrain-data");
@@ -111,7 +113,7 @@ class EvaluateMlmTest {
     }
 
     private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] all = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }

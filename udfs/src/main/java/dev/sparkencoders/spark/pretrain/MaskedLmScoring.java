@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaRDD;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class MaskedLmScoring {
             tokens.add(row);
         }
         List<RowResult<double[][]>> results = runner.runTokenized(tokens,
-                new ArrayList<>(java.util.Collections.nCopies(chunk.size(), (String) null)),
+                new ArrayList<>(Collections.nCopies(chunk.size(), (String) null)),
                 Tasks.maskedTargetScores(targets::get));
         List<Score> out = new ArrayList<>(chunk.size());
         for (int i = 0; i < chunk.size(); i++) {
