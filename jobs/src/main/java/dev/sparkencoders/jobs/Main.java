@@ -28,6 +28,7 @@ public final class Main {
             Map.entry("fill-mask", TaskJob::fillMask),
             Map.entry("ner", TaskJob::ner),
             Map.entry("replaced-tokens", TaskJob::replacedTokens),
+            Map.entry(PretrainDataJob.NAME, PretrainDataJob::new),
             Map.entry("bench", BenchJob::new),
             Map.entry("evaluate", EvaluateJob::new),
             Map.entry("import-model", ImportModelJob::new),

@@ -22,7 +22,7 @@ class EvaluateConfigTest {
         JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "evaluate.task=glue", "--set",
                 "output.path=" + dir.resolve("o"));
         assertEquals(2, outcome.code());
-        assertTrue(outcome.stderr().contains("Cannot use evaluate.task=glue: unknown evaluation (use sts or intent)"),
+        assertTrue(outcome.stderr().contains("Cannot use evaluate.task=glue: unknown evaluation (use sts, intent or mlm)"),
                 outcome.stderr());
     }
 

@@ -8,10 +8,13 @@ import ai.djl.nn.core.Embedding;
 import dev.sparkencoders.encoder.HeadKind;
 import dev.sparkencoders.encoder.SentencePooler;
 import dev.sparkencoders.text.TokenizedText;
+import dev.sparkencoders.text.pretrain.SeededRandom;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
 
 /**
  * The {@link BatchFunction}s of the tasks: what each task reads off the encoder and its head for every row,
@@ -179,6 +182,135 @@ public final class Tasks {
             }
             return out;
         };
+    }
+
+    /**
+     * Samples of the masked-LM head at temperature 1 (ELECTRA's generator): for every mask token of a row, in order,
+     * one id drawn from the softmax of its logits. The random stream of a row is seeded by {@code seed} and the row's
+     * ids, so a row gets the same samples in any batch (up to the engine's floating-point differences between
+     * batch shapes).
+     */
+    public static BatchFunction<long[]> maskedSamples(long maskId, long seed) {
+        return (model, batch, hidden, rows) -> {
+            int width = batch.width();
+            List<Long> flat = new ArrayList<>();
+            int[] counts = new int[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                long[] ids = rows.get(r).ids();
+                for (int t = 0; t < ids.length; t++) {
+                    if (ids[t] == maskId) {
+                        flat.add((long) r * width + t);
+                        counts[r]++;
+                    }
+                }
+            }
+            List<long[]> out = new ArrayList<>(rows.size());
+            if (flat.isEmpty()) {
+                rows.forEach(r -> out.add(new long[0]));
+                return out;
+            }
+            long h = hidden.getShape().get(2);
+            float[] probabilities;
+            int vocabulary;
+            try (NDArray rowsOfHidden = hidden.reshape(-1, h);
+                 NDArray index = hidden.getManager().create(flat.stream().mapToLong(Long::longValue).toArray());
+                 NDArray selected = Embedding.embedding(index, rowsOfHidden, SparseFormat.DENSE).singletonOrThrow();
+                 NDArray logits = model.head(HeadKind.MASKED_LM).apply(selected);
+                 NDArray softmax = logits.softmax(-1)) {
+                vocabulary = (int) softmax.getShape().get(1);
+                probabilities = softmax.toFloatArray();
+            }
+            int m = 0;
+            for (int r = 0; r < rows.size(); r++) {
+                SplittableRandom rng = SeededRandom.of(seed, Arrays.hashCode(rows.get(r).ids()), rows.get(r).length());
+                long[] samples = new long[counts[r]];
+                for (int k = 0; k < counts[r]; k++, m++) {
+                    samples[k] = sample(probabilities, m * vocabulary, vocabulary, rng);
+                }
+                out.add(samples);
+            }
+            return out;
+        };
+    }
+
+    /**
+     * How the masked-LM head scores known tokens at given positions (masked-LM evaluation): for every row, the
+     * positions and the token expected there ({@code targets.apply(row)}: {@code [positions, ids]}, looked up by the
+     * row object itself), and for each position the log-probability of the expected token and its rank among all
+     * tokens (0 = the head's top token; tokens with an equal logit do not count as ahead).
+     */
+    public static BatchFunction<double[][]> maskedTargetScores(Function<TokenizedText, int[][]> targets) {
+        return (model, batch, hidden, rows) -> {
+            int width = batch.width();
+            List<Long> flat = new ArrayList<>();
+            List<Integer> expected = new ArrayList<>();
+            int[] counts = new int[rows.size()];
+            for (int r = 0; r < rows.size(); r++) {
+                int[][] wanted = targets.apply(rows.get(r));
+                for (int k = 0; k < wanted[0].length; k++) {
+                    flat.add((long) r * width + wanted[0][k]);
+                    expected.add(wanted[1][k]);
+                }
+                counts[r] = wanted[0].length;
+            }
+            List<double[][]> out = new ArrayList<>(rows.size());
+            if (flat.isEmpty()) {
+                rows.forEach(r -> out.add(new double[0][]));
+                return out;
+            }
+            long h = hidden.getShape().get(2);
+            float[] logits;
+            int vocabulary;
+            try (NDArray rowsOfHidden = hidden.reshape(-1, h);
+                 NDArray index = hidden.getManager().create(flat.stream().mapToLong(Long::longValue).toArray());
+                 NDArray selected = Embedding.embedding(index, rowsOfHidden, SparseFormat.DENSE).singletonOrThrow();
+                 NDArray scores = model.head(HeadKind.MASKED_LM).apply(selected)) {
+                vocabulary = (int) scores.getShape().get(1);
+                logits = scores.toFloatArray();
+            }
+            int m = 0;
+            for (int r = 0; r < rows.size(); r++) {
+                double[][] perPosition = new double[counts[r]][];
+                for (int k = 0; k < counts[r]; k++, m++) {
+                    perPosition[k] = targetScore(logits, m * vocabulary, vocabulary, expected.get(m));
+                }
+                out.add(perPosition);
+            }
+            return out;
+        };
+    }
+
+    /** {log-softmax of {@code target}, its rank} among {@code logits[from .. from + n)}. */
+    private static double[] targetScore(float[] logits, int from, int n, int target) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, logits[from + i]);
+        }
+        double sum = 0;
+        int ahead = 0;
+        float mine = logits[from + target];
+        for (int i = 0; i < n; i++) {
+            sum += Math.exp(logits[from + i] - max);
+            ahead += logits[from + i] > mine ? 1 : 0;
+        }
+        return new double[] {mine - max - Math.log(sum), ahead};
+    }
+
+    /** An index drawn from {@code p[from .. from + n)}, taken as weights (their sum need not be exactly 1). */
+    private static int sample(float[] p, int from, int n, SplittableRandom rng) {
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            total += p[from + i];
+        }
+        double u = rng.nextDouble() * total;
+        double cumulative = 0;
+        for (int i = 0; i < n; i++) {
+            cumulative += p[from + i];
+            if (u < cumulative) {
+                return i;
+            }
+        }
+        return n - 1;
     }
 
     private static NDArray probabilities(NDArray logits, boolean sigmoid, int axis) {

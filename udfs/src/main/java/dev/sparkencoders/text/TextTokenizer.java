@@ -257,6 +257,14 @@ public final class TextTokenizer implements AutoCloseable {
         return new TokenizedText(ids, encoding.getTypeIds(), starts, ends, wordIds, special, truncated);
     }
 
+    /**
+     * The token ids of a whole text without the special tokens the post-processor adds and without truncation,
+     * for callers that assemble rows themselves (pre-training instances).
+     */
+    public long[] contentIds(String text) {
+        return untruncated().encode(checked(text), false, false).getIds();
+    }
+
     /** The surface form of one vocabulary id (a sub-word keeps its "##" or "Ġ" marker as the tokenizer decodes it). */
     public String decode(long id) {
         return tokenizer.decode(new long[] {id}, false).trim();

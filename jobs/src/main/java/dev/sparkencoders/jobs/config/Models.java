@@ -26,6 +26,18 @@ public final class Models {
         }
     }
 
+    /**
+     * The spec of a second model a job runs besides the one model.path names (pretrain-data's generator): its path,
+     * the engine of model.engine and this maximum length, checked against the model's positions when it loads.
+     */
+    public static ModelSpec spec(JobConfig config, String path, int maxLength) {
+        try {
+            return ModelSpec.onDriver(path, null, null, maxLength, engine(config));
+        } catch (CheckpointException e) {
+            throw new JobConfigException(e.getMessage(), e);
+        }
+    }
+
     private static Pooling pooling(JobConfig config) {
         String pooling = config.get(ConfigKey.MODEL_POOLING);
         try {

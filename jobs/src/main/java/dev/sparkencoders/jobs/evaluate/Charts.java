@@ -20,14 +20,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The evaluate job's PNG charts, drawn with XChart on a headless Java2D surface (no display needed): scores per
- * method as bars, a confusion-matrix heat map, and predicted similarity against the gold score.
+ * The PNG charts of the evaluate and pretrain-data jobs, drawn with XChart on a headless Java2D surface (no display needed): scores per
+ * method as bars, a confusion-matrix heat map, predicted similarity against the gold score, and a histogram.
  *
  * <pre>{@code
  * byte[] png = Charts.scores("BANKING77", List.of("embedding", "tf-idf"), List.of(0.9, 0.8), List.of(0.9, 0.8));
  * }</pre>
  */
-final class Charts {
+public final class Charts {
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -92,6 +92,47 @@ final class Charts {
         }
         java.util.Collections.reverse(ys);
         chart.addSeries("% of gold label", xs, ys, cells);
+        return png(chart);
+    }
+
+    /** Bars per category for each series (name -> one value per category), on a 0..1 axis with values printed. */
+    public static byte[] bars(String title, String xTitle, String yTitle, List<String> categories,
+                              java.util.Map<String, List<Double>> series) {
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        var styler = chart.getStyler();
+        styler.setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.00");
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS).setLegendLayout(Styler.LegendLayout.Horizontal);
+        styler.setLabelsVisible(categories.size() <= 12).setLabelsFontColorAutomaticEnabled(false)
+                .setLabelsFontColor(Color.BLACK).setLabelsPosition(0.9)
+                .setLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        styler.setSeriesColors(SERIES).setChartBackgroundColor(Color.WHITE);
+        styler.setAvailableSpaceFill(0.7);
+        series.forEach((name, values) -> chart.addSeries(name, categories, values));
+        return png(chart);
+    }
+
+    /**
+     * A histogram of counts per integer value ({@code counts[v]} items of value {@code v}), in bins of
+     * {@code binWidth} values, labelled by their first value.
+     */
+    public static byte[] histogram(String title, String xTitle, String yTitle, long[] counts, int binWidth) {
+        List<String> bins = new ArrayList<>();
+        List<Long> heights = new ArrayList<>();
+        for (int start = 0; start < Math.max(1, counts.length); start += binWidth) {
+            long sum = 0;
+            for (int v = start; v < Math.min(counts.length, start + binWidth); v++) {
+                sum += counts[v];
+            }
+            bins.add(Integer.toString(start));
+            heights.add(sum);
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(560).title(title).xAxisTitle(xTitle)
+                .yAxisTitle(yTitle).build();
+        var styler = chart.getStyler();
+        styler.setLegendVisible(false).setChartBackgroundColor(Color.WHITE).setSeriesColors(SERIES);
+        styler.setAvailableSpaceFill(0.95).setXAxisLabelRotation(bins.size() > 24 ? 90 : 0);
+        chart.addSeries("instances", bins, heights);
         return png(chart);
     }
 

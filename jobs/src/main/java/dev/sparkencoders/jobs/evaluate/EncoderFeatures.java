@@ -7,6 +7,8 @@ import dev.sparkencoders.jobs.config.TaskConfig;
 import dev.sparkencoders.jobs.head.HeadMetadata;
 import dev.sparkencoders.jobs.io.InputReader;
 import dev.sparkencoders.runtime.EncoderModel;
+import dev.sparkencoders.runtime.ModelSpec;
+import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.spark.EmbedTask;
 import dev.sparkencoders.spark.LongTextPolicy;
 import dev.sparkencoders.spark.TaskCounters;
@@ -78,6 +80,14 @@ final class EncoderFeatures {
 
     TaskCounters counters() {
         return counters;
+    }
+
+    ModelSpec spec() {
+        return settings.spec();
+    }
+
+    TokenBudget budget() {
+        return settings.budget();
     }
 
     String modelId() {

@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  * <li>{@code evaluate.task=intent}: text classification; MLlib logistic regression on the embeddings against TF-IDF and
  * Word2Vec baselines, accuracy and macro-F1 on the test split, and the embedding classifier saved as a
  * {@code PipelineModel} that {@code classify --set head.path=...} uses ({@link IntentEvaluation}).</li>
+ * <li>{@code evaluate.task=mlm}: a masked-LM head's top-1/top-5 accuracy and pseudo-perplexity on a corpus masked as
+ * the pretrain-data job masks it, per kind of position and per instance length ({@link MlmEvaluation}).</li>
  * </ul>
  *
  * <pre>
@@ -34,14 +36,14 @@ import java.util.function.Supplier;
 public final class EvaluateJob implements Job {
 
     private static final Logger LOG = LoggerFactory.getLogger(EvaluateJob.class);
-    static final List<String> TASKS = List.of("sts", "intent");
+    static final List<String> TASKS = List.of("sts", "intent", "mlm");
 
     @Override
     public void run(JobConfig config) {
         String task = config.require(ConfigKey.EVALUATE_TASK).toLowerCase(Locale.ROOT);
         if (!TASKS.contains(task)) {
             throw new JobConfigException("Cannot use " + ConfigKey.EVALUATE_TASK.key() + "=" + task
-                    + ": unknown evaluation (use sts or intent)");
+                    + ": unknown evaluation (use sts, intent or mlm)");
         }
         SparkSession spark = SparkSessions.create("evaluate " + task, config);
         try {
@@ -51,6 +53,8 @@ public final class EvaluateJob implements Job {
             if (task.equals("sts")) {
                 HadoopFiles.requireExists(spark, config.require(ConfigKey.EVALUATE_DATA_PATH),
                         ConfigKey.EVALUATE_DATA_PATH);
+            } else if (task.equals("mlm")) {
+                HadoopFiles.requireExists(spark, config.require(ConfigKey.INPUT_PATH), ConfigKey.INPUT_PATH);
             } else {
                 HadoopFiles.requireExists(spark, config.require(ConfigKey.EVALUATE_TRAIN_PATH),
                         ConfigKey.EVALUATE_TRAIN_PATH);
@@ -70,9 +74,11 @@ public final class EvaluateJob implements Job {
             report.put("job", "evaluate");
             report.put("task", task);
             report.putAll(features.describe());
-            Map<String, Object> results = task.equals("sts")
-                    ? new StsEvaluation(spark, config, features, output).run()
-                    : new IntentEvaluation(spark, intent, features, output).run().toMap();
+            Map<String, Object> results = switch (task) {
+                case "sts" -> new StsEvaluation(spark, config, features, output).run();
+                case "mlm" -> new MlmEvaluation(spark, config, features, output).run();
+                default -> new IntentEvaluation(spark, intent, features, output).run().toMap();
+            };
             report.putAll(results);
             report.put("seconds", round((System.nanoTime() - start) / 1e9, 3));
             report.put("config", config.masked());

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * What an output path holds before a job writes to it. A folder counts as a job's output when everything in it is
  * what Spark and this project write there: {@code part-*} files, {@code _SUCCESS}, {@code _run_report.json}, Parquet
- * summary files, their {@code .crc} checksums, Spark's {@code _temporary/} and {@code .spark-staging-*} folders, and
+ * summary files, the pretrain-data job's {@code _instance_lengths.png}, their {@code .crc} checksums, Spark's {@code _temporary/} and {@code .spark-staging-*} folders, and
  * partition folders ({@code run_date=2026-11-23/}) holding the same. Anything else makes the folder foreign: a
  * user's folder that no job may delete.
  *
@@ -46,10 +46,13 @@ public record ExistingOutput(State state, String foreignEntry) {
 
     public static final String SUCCESS = "_SUCCESS";
     static final String RUN_REPORT = "_run_report.json";
+    /** The pretrain-data job's chart of instance lengths. */
+    public static final String LENGTHS_CHART = "_instance_lengths.png";
     public static final String STAGING_PREFIX = ".spark-staging-";
     static final String TEMPORARY = "_temporary";
     /** Files Spark, Parquet and this project write beside the part files. */
-    private static final Set<String> MARKERS = Set.of(SUCCESS, RUN_REPORT, "_metadata", "_common_metadata");
+    private static final Set<String> MARKERS = Set.of(SUCCESS, RUN_REPORT, LENGTHS_CHART, "_metadata",
+            "_common_metadata");
 
     /** Looks at {@code path} and the partition folders below it; the contents of Spark's work folders are not read. */
     static ExistingOutput inspect(FileSystem fs, Path path) throws IOException {

@@ -13,6 +13,7 @@ import org.apache.spark.sql.types.StructField;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Map;
 
 /** Reads a job's input and checks, on the driver, that it exists and has the text columns the job needs. */
 public final class InputReader {
@@ -20,15 +21,23 @@ public final class InputReader {
     private InputReader() {}
 
     public static Dataset<Row> read(SparkSession spark, JobConfig config) {
+        return read(spark, config, Map.of());
+    }
+
+    /**
+     * The input read with extra options for Spark's reader, e.g. {@code lineSep} for text files whose records are
+     * not single lines.
+     */
+    public static Dataset<Row> read(SparkSession spark, JobConfig config, Map<String, String> options) {
         String path = config.require(ConfigKey.INPUT_PATH);
         InputFormat format = InputFormat.parse(config.require(ConfigKey.INPUT_FORMAT));
         requireExists(spark, path);
         try {
             return switch (format) {
-                case TEXT -> spark.read().text(path);
-                case PARQUET -> spark.read().parquet(path);
-                case JSON -> spark.read().json(path);
-                case CSV -> spark.read().option("header", "true").option("multiLine", "true").option("escape", "\"")
+                case TEXT -> spark.read().options(options).text(path);
+                case PARQUET -> spark.read().options(options).parquet(path);
+                case JSON -> spark.read().options(options).json(path);
+                case CSV -> spark.read().options(options).option("header", "true").option("multiLine", "true").option("escape", "\"")
                         .csv(path);
             };
         } catch (RuntimeException e) {

@@ -9,7 +9,7 @@ import java.util.Map;
  * The {@code _run_report.json} written next to a job's output: row counts read back from the output, truncations,
  * tokens, model loads, the master the job really ran on (spark-submit's {@code --master} wins over the
  * configuration's {@code spark.master}), executors, timing, the model and its weights' SHA-256, and the resolved configuration
- * (secrets masked).
+ * (secrets masked), and the sections a job adds of its own ({@code pretrain}: the pretrain-data job's statistics).
  *
  * <pre>{@code
  * RunReport report = RunReport.builder("embed").rows(1000, 1000, 2, 5).tokens(48000).modelLoads(1)
@@ -19,7 +19,7 @@ import java.util.Map;
 public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, long rowsTruncated, long tokens,
                  long modelLoads, String master, int executors, int inputPartitions, int tasks, double seconds,
                  String model, String weightsSha256, String engine, Map<String, String> config, long rowsEncoded,
-                 long rowsUnchanged) {
+                 long rowsUnchanged, Map<String, Object> details) {
 
     /** A report of {@code job}, filled in step by step; unset counts are 0 and unset names null. */
     public static Builder builder(String job) {
@@ -46,6 +46,7 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
         private Map<String, String> config = Map.of();
         private Long rowsEncoded;
         private long rowsUnchanged;
+        private final Map<String, Object> details = new LinkedHashMap<>();
 
         private Builder(String job) {
             this.job = job;
@@ -111,10 +112,16 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
             return this;
         }
 
+        /** A section of the job's own figures, listed after the configuration under {@code name}. */
+        public Builder details(String name, Map<String, Object> section) {
+            this.details.put(name, section);
+            return this;
+        }
+
         public RunReport build() {
             return new RunReport(job, rowsIn, rowsOut, rowsFailed, rowsTruncated, tokens, modelLoads, master,
                     executors, inputPartitions, tasks, seconds, model, weightsSha256, engine, config,
-                    rowsEncoded == null ? rowsOut : rowsEncoded, rowsUnchanged);
+                    rowsEncoded == null ? rowsOut : rowsEncoded, rowsUnchanged, Map.copyOf(details));
         }
     }
 
@@ -140,6 +147,7 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
         m.put("weights_sha256", weightsSha256);
         m.put("engine", engine);
         m.put("config", config);
+        details.forEach(m::put);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m);
     }
 
