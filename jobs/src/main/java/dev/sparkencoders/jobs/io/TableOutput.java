@@ -106,7 +106,9 @@ public final class TableOutput {
     /**
      * The SparkSession settings a table output needs, before the session starts: the format's SQL extension, Delta's
      * session catalog, and the built-in Iceberg catalog {@value TableName#LOCAL_CATALOG} (a Hadoop catalog in
-     * {@code output.warehouse}) unless {@code spark.sql.catalog.local} is configured. Empty without a table.
+     * {@code output.warehouse}) unless {@code spark.sql.catalog.local} is configured. Iceberg's Arrow-based vectorized
+     * reads are off (a job reads ids and hashes, and the rows a MERGE rewrites): on some JVMs, Java 21 among them,
+     * its shaded Netty fails to cast its direct buffers. Empty without a table.
      */
     public static Map<String, String> sparkSettings(JobConfig config) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -119,7 +121,10 @@ public final class TableOutput {
         String warehouse = warehouse(config);
         if (format == TableFormat.DELTA) {
             settings.put("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-        } else if (name.catalog().equals(TableName.LOCAL_CATALOG)
+        } else {
+            settings.put("spark.sql.iceberg.vectorization.enabled", "false");
+        }
+        if (format == TableFormat.ICEBERG && name.catalog().equals(TableName.LOCAL_CATALOG)
                 && !config.sparkSettings().containsKey("spark.sql.catalog." + TableName.LOCAL_CATALOG)) {
             String catalog = "spark.sql.catalog." + TableName.LOCAL_CATALOG;
             settings.put(catalog, "org.apache.iceberg.spark.SparkCatalog");
