@@ -11,7 +11,6 @@ import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.Pooling;
-import dev.sparkencoders.model.SentencePrompts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +56,7 @@ final class ImportModelJob implements Job {
                     OnnxImporter.importModel(onnx, tokenizer, output, options);
                 }
             } else {
-                if (options.pooling() != null || !options.prompts().prompts().isEmpty()) {
+                if (options.pooling() != null || !options.prompts().isEmpty()) {
                     throw new JobConfigException("Cannot record " + ConfigKey.MODEL_POOLING.key() + " or prompts for "
                             + source + ": it is a TensorFlow checkpoint, and they are recorded for ONNX imports only"
                             + " (leave them out here and set pooling when embedding with the imported model)");
@@ -99,11 +98,11 @@ final class ImportModelJob implements Job {
                 throw new JobConfigException("Cannot record model.normalize or model.max-length without a pooling:"
                         + " they describe the pooled sentence embedding (set model.pooling=cls, mean or max too)");
             }
-            return new OnnxImportOptions(null, null, false, null, new SentencePrompts(prompts, null));
+            return new OnnxImportOptions(null, null, false, null, prompts);
         }
         try {
             return new OnnxImportOptions(null, Pooling.parse(pooling), Boolean.TRUE.equals(normalize), maxLength,
-                    new SentencePrompts(prompts, null));
+                    prompts);
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage() + " (" + ConfigKey.MODEL_POOLING.key() + ")", e);
         }

@@ -3,6 +3,10 @@ package dev.sparkencoders.importer;
 import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.model.SentencePrompts;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Options of {@link OnnxImporter}.
  *
@@ -20,19 +24,19 @@ import dev.sparkencoders.model.SentencePrompts;
  * @param normalize         whether a {@code Normalize} (L2) module follows the pooling; needs a pooling
  * @param maxSeqLength      {@code max_seq_length} of {@code sentence_bert_config.json}, or null for
  *                          {@code max_position_embeddings}; only used with a pooling
- * @param prompts           instruction prefixes to record ({@value SentencePrompts#FILE}); none are written when
- *                          empty
+ * @param prompts           instruction prefixes by prompt name, recorded as {@link SentencePrompts}; nothing is
+ *                          written when empty
  */
 public record OnnxImportOptions(Integer numAttentionHeads, Pooling pooling, boolean normalize, Integer maxSeqLength,
-                                SentencePrompts prompts) {
+                                Map<String, String> prompts) {
 
     /** Options without prompts. */
     public OnnxImportOptions(Integer numAttentionHeads, Pooling pooling, boolean normalize, Integer maxSeqLength) {
-        this(numAttentionHeads, pooling, normalize, maxSeqLength, SentencePrompts.EMPTY);
+        this(numAttentionHeads, pooling, normalize, maxSeqLength, Map.of());
     }
 
     public OnnxImportOptions {
-        prompts = prompts == null ? SentencePrompts.EMPTY : prompts;
+        prompts = prompts == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(prompts));
         if (numAttentionHeads != null && numAttentionHeads <= 0) {
             throw new IllegalArgumentException("Cannot use numAttentionHeads " + numAttentionHeads
                     + ": it must be positive (or null to infer it from the graph)");

@@ -3,6 +3,7 @@ package dev.sparkencoders.importer;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.SentencePooling;
+import dev.sparkencoders.model.SentencePrompts;
 import dev.sparkencoders.model.Tensor;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
@@ -398,8 +399,8 @@ public final class OnnxImporter {
             new SentencePooling(options.pooling(), options.normalize(), options.maxSeqLength() != null
                     ? options.maxSeqLength() : converted.maxPositions()).write(dir, converted.hiddenSize());
         }
-        if (!options.prompts().prompts().isEmpty()) {
-            options.prompts().write(dir);
+        if (!options.prompts().isEmpty()) {
+            new SentencePrompts(options.prompts(), null).write(dir);
         }
     }
 
