@@ -141,6 +141,7 @@ public final class TableOutput {
     public static TableOutput prepare(SparkSession spark, JobConfig config, String modelId, String weightsSha256) {
         TableFormat format = TableFormat.parse(config.require(ConfigKey.OUTPUT_TABLE_FORMAT));
         TableName name = TableName.parse(config.require(ConfigKey.OUTPUT_TABLE), format);
+        format.requireOnClassPath(name.toString());
         Mode mode = mode(config);
         if (mode == Mode.INCREMENTAL && config.get(ConfigKey.INPUT_ID_COL) == null) {
             throw new JobConfigException("Cannot run output.mode=incremental: it needs input.id-col, the column that"
