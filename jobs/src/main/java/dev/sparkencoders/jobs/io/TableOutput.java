@@ -215,7 +215,8 @@ public final class TableOutput {
                     col("input." + idColumn).equalTo(col("done." + idColumn))
                             .and(col("input." + INPUT_HASH_COL).equalTo(col("done." + INPUT_HASH_COL))), "left_anti");
         }
-        // Cut from the table it was compared with: the rows to encode are fixed before the first commit.
+        // Kept for the slices below. Were it computed again after a commit, the rows that commit wrote would drop out
+        // of it, as they should.
         pending = pending.persist(StorageLevel.MEMORY_AND_DISK());
         try {
             long inputRows = input.count();
@@ -312,6 +313,10 @@ public final class TableOutput {
     }
 
     private static void requireUniqueIds(Dataset<Row> rows, String idColumn) {
+        if (!rows.where(col(idColumn).isNull()).limit(1).isEmpty()) {
+            throw new JobConfigException("Cannot merge into the table by " + idColumn + ": a row to encode has no id"
+                    + " (input.id-col must identify every row; filter or fill null ids)");
+        }
         List<Row> repeated = rows.groupBy(col(idColumn)).count().where(col("count").gt(1)).limit(1).collectAsList();
         if (!repeated.isEmpty()) {
             throw new JobConfigException("Cannot merge into the table by " + idColumn + ": id " + repeated.get(0).get(0)
