@@ -197,7 +197,8 @@ final class PretrainDataJob implements Job {
                 .seconds((System.nanoTime() - start) / 1e9)
                 .model(generator != null ? generator.modelId() : spec.modelId(),
                         generator != null ? ModelCache.get(generator).checkpoint().weightsSha256() : null,
-                        generator != null ? ModelCache.get(generator).encoder().engine().id() : null)
+                        generator != null ? ModelCache.get(generator).encoder().engine().id() : null,
+                        generator != null ? ModelCache.get(generator).encoder().precision().id() : null)
                 .config(config.masked())
                 .details("pretrain", details)
                 .build();

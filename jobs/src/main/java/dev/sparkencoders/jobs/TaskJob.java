@@ -338,7 +338,7 @@ final class TaskJob implements Job {
                 .cluster(spark.sparkContext().master(), executors(spark))
                 .partitions(spread.inputPartitions(), spread.partitions())
                 .seconds((System.nanoTime() - start) / 1e9)
-                .model(modelId, weightsSha256, model.encoder().engine().id())
+                .model(modelId, weightsSha256, model.encoder().engine().id(), model.encoder().precision().id())
                 .config(config.masked())
                 .build();
         if (table != null) {

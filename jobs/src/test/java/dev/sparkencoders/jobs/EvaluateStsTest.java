@@ -44,7 +44,31 @@ class EvaluateStsTest {
         assertEquals(0, outcome.code(), outcome.stderr());
         JsonObject report = JsonParser.parseString(Files.readString(output.resolve("report.json"))).getAsJsonObject();
 
-        // Independent reading: tab-separated, no quoting, first seven fields (22 lines carry more).
+        double[] expected = referenceCorrelations(data);
+        double expectedSpearman = expected[0];
+        double expectedPearson = expected[1];
+
+        System.out.printf("STS-B dev: job Spearman %.4f Pearson %.4f, langchain4j reference Spearman %.4f Pearson %.4f%n",
+                report.get("spearman").getAsDouble(), report.get("pearson").getAsDouble(), expectedSpearman,
+                expectedPearson);
+        assertEquals(1500, report.get("pairs").getAsLong());
+        assertEquals(0, report.get("pairs_skipped").getAsLong(), "lines with extra trailing fields are read");
+        assertEquals(0, report.get("pairs_failed").getAsLong());
+        assertEquals(expectedSpearman, report.get("spearman").getAsDouble(), 0.05,
+                "Spearman x100 of the job vs langchain4j reference embeddings");
+        assertEquals(expectedPearson, report.get("pearson").getAsDouble(), 0.05);
+        assertTrue(expectedSpearman > 80, "all-MiniLM-L6-v2 is a strong STS model: " + expectedSpearman);
+        assertEquals(sha256(data), report.getAsJsonObject("data").getAsJsonObject("sha256").entrySet().iterator()
+                .next().getValue().getAsString());
+        assertEquals("sentence-transformers/all-MiniLM-L6-v2", report.get("model").getAsString());
+        ChartsAndMetricsTest.assertPng(Files.readAllBytes(output.resolve("sts-scatter.png")));
+    }
+
+    /**
+     * Spearman and Pearson (x100) of langchain4j's reference embeddings (ONNX Runtime, fp32) on the STS-B file, read
+     * independently: tab-separated, no quoting, first seven fields (22 lines carry more).
+     */
+    static double[] referenceCorrelations(Path data) throws IOException {
         List<double[]> gold = new ArrayList<>();
         List<String[]> pairs = new ArrayList<>();
         for (String line : Files.readAllLines(data, StandardCharsets.UTF_8)) {
@@ -63,23 +87,28 @@ class EvaluateStsTest {
             cosine[i] = cosine(a, b);
             score[i] = gold.get(i)[0];
         }
-        double expectedSpearman = 100 * pearson(ranks(cosine), ranks(score));
-        double expectedPearson = 100 * pearson(cosine, score);
+        return new double[] {100 * pearson(ranks(cosine), ranks(score)), 100 * pearson(cosine, score)};
+    }
 
-        System.out.printf("STS-B dev: job Spearman %.4f Pearson %.4f, langchain4j reference Spearman %.4f Pearson %.4f%n",
-                report.get("spearman").getAsDouble(), report.get("pearson").getAsDouble(), expectedSpearman,
-                expectedPearson);
-        assertEquals(1500, report.get("pairs").getAsLong());
-        assertEquals(0, report.get("pairs_skipped").getAsLong(), "lines with extra trailing fields are read");
-        assertEquals(0, report.get("pairs_failed").getAsLong());
-        assertEquals(expectedSpearman, report.get("spearman").getAsDouble(), 0.05,
-                "Spearman x100 of the job vs langchain4j reference embeddings");
-        assertEquals(expectedPearson, report.get("pearson").getAsDouble(), 0.05);
-        assertTrue(expectedSpearman > 80, "all-MiniLM-L6-v2 is a strong STS model: " + expectedSpearman);
-        assertEquals(sha256(data), report.getAsJsonObject("data").getAsJsonObject("sha256").entrySet().iterator()
-                .next().getValue().getAsString());
-        assertEquals("sentence-transformers/all-MiniLM-L6-v2", report.get("model").getAsString());
-        ChartsAndMetricsTest.assertPng(Files.readAllBytes(output.resolve("sts-scatter.png")));
+    /**
+     * model.precision=int8: the job's Spearman stays within 0.1 of the fp32 reference's (langchain4j, computed here),
+     * and the report names the precision.
+     */
+    @Test
+    void int8StaysWithinATenthOfTheFp32Spearman() throws Exception {
+        Path data = stsDev();
+        Path output = dir.resolve("sts-int8");
+        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "evaluate.task=sts", "--set",
+                "evaluate.data-path=" + data, "--set", "output.path=" + output, "--set", "model.precision=int8",
+                "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
+        assertEquals(0, outcome.code(), outcome.stderr());
+        JsonObject report = JsonParser.parseString(Files.readString(output.resolve("report.json"))).getAsJsonObject();
+        double expectedSpearman = referenceCorrelations(data)[0];
+        double spearman = report.get("spearman").getAsDouble();
+        System.out.printf("STS-B dev at int8: job Spearman %.4f, fp32 reference %.4f%n", spearman, expectedSpearman);
+        assertEquals("int8", report.get("precision").getAsString());
+        assertEquals(expectedSpearman, spearman, 0.1, "int8 Spearman x100 vs the fp32 reference");
+        assertTrue(Math.abs(spearman - expectedSpearman) > 1e-6, "int8 gave exactly the fp32 Spearman: not quantized");
     }
 
     static Path stsDev() {

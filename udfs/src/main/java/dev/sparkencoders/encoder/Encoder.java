@@ -21,6 +21,11 @@ public interface Encoder extends AutoCloseable {
     /** The engine that runs this encoder (never {@link Engine#AUTO}). */
     Engine engine();
 
+    /** The number format of the body's matrix products. */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
     /** The id used to pad rows of a batch. */
     long padTokenId();
 

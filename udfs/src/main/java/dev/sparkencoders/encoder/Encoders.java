@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
  * Loads a checkpoint's encoder body on the chosen {@link Engine}; the one place the runtime layer asks for an encoder.
  *
  * <pre>{@code
- * try (Encoder encoder = Encoders.load(checkpoint, Engine.AUTO, 1)) { ... }
+ * try (Encoder encoder = Encoders.load(checkpoint, Engine.AUTO, Precision.FP32, 1)) { ... }
  * }</pre>
  */
 public final class Encoders {
@@ -24,10 +24,24 @@ public final class Encoders {
      * shared by all callers); PyTorch's threads are set process-wide (ai.djl.pytorch.num_threads).
      */
     public static Encoder load(Checkpoint checkpoint, Engine engine, int intraOpThreads) {
+        return load(checkpoint, engine, Precision.FP32, intraOpThreads);
+    }
+
+    /**
+     * The encoder on {@code engine} at {@code precision}. {@link Precision#INT8} runs on ONNX Runtime only: it is
+     * refused on PyTorch, and under {@link Engine#AUTO} when ONNX Runtime cannot start here.
+     */
+    public static Encoder load(Checkpoint checkpoint, Engine engine, Precision precision, int intraOpThreads) {
+        if (precision == Precision.INT8 && (engine == Engine.PYTORCH
+                || engine == Engine.AUTO && !onnxRuntimeAvailable())) {
+            throw new IllegalArgumentException("Cannot run model " + checkpoint.dir() + " at precision int8 on "
+                    + "PyTorch: int8 runs on ONNX Runtime only (set model.engine to onnxruntime or auto, or "
+                    + "model.precision to fp32)");
+        }
         return switch (engine) {
             case PYTORCH -> onPyTorch(checkpoint);
-            case ONNXRUNTIME -> OnnxRuntimeEncoder.load(checkpoint, intraOpThreads);
-            case AUTO -> onnxRuntimeAvailable() ? OnnxRuntimeEncoder.load(checkpoint, intraOpThreads)
+            case ONNXRUNTIME -> OnnxRuntimeEncoder.load(checkpoint, precision, intraOpThreads);
+            case AUTO -> onnxRuntimeAvailable() ? OnnxRuntimeEncoder.load(checkpoint, precision, intraOpThreads)
                     : onPyTorch(checkpoint);
         };
     }

@@ -1,6 +1,7 @@
 package dev.sparkencoders.ml;
 
 import dev.sparkencoders.encoder.Engine;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.runtime.ErrorMode;
@@ -43,6 +44,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
     private final String uid;
     private final Param<String> modelPath;
     private final Param<String> engine;
+    private final Param<String> precision;
     private final IntParam maxLength;
     private final IntParam maxBatchTokens;
     private final IntParam maxBatchRows;
@@ -58,6 +60,8 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
                 + " all-MiniLM-L6-v2.", "use an empty string for the bundled all-MiniLM-L6-v2");
         engine = ParamRules.oneOf(this, "engine", "What runs the encoder body: auto (ONNX Runtime when it loads,"
                 + " else PyTorch), pytorch or onnxruntime.", ParamRules.names(Engine.values()));
+        precision = ParamRules.oneOf(this, "precision", "The encoder body's matrix products: fp32 (exact) or int8"
+                + " (lossy and faster; ONNX Runtime only).", ParamRules.names(Precision.values()));
         maxLength = ParamRules.atLeast(this, "maxLength", "Tokens per text, special tokens included; unset = the"
                 + " checkpoint's max_seq_length, else its positions.", 1);
         maxBatchTokens = ParamRules.atLeast(this, "maxBatchTokens", "Token budget of one encoder batch, padding"
@@ -71,6 +75,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
                 + " message, null when the row is fine.");
         setDefault(modelPath, "");
         setDefault(engine, "auto");
+        setDefault(precision, "fp32");
         setDefault(maxBatchTokens, TokenBudget.DEFAULT.maxTokens());
         setDefault(maxBatchRows, TokenBudget.DEFAULT.maxRows());
         setDefault(chunkRows, TaskSettings.DEFAULT_CHUNK_ROWS);
@@ -89,6 +94,10 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
 
     public Param<String> engine() {
         return engine;
+    }
+
+    public Param<String> precision() {
+        return precision;
     }
 
     public IntParam maxLength() {
@@ -121,6 +130,10 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
 
     public String getEngine() {
         return getOrDefault(engine);
+    }
+
+    public String getPrecision() {
+        return getOrDefault(precision);
     }
 
     /** The configured maximum length, or null for the checkpoint's own. */
@@ -156,6 +169,10 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         return with(engine, value);
     }
 
+    public T setPrecision(String value) {
+        return with(precision, value);
+    }
+
     public T setMaxLength(int value) {
         return with(maxLength, value);
     }
@@ -186,7 +203,8 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
     }
 
     protected final ModelSpec modelSpec(Pooling pooling, Boolean normalize) {
-        return ModelSpec.onDriver(getModelPath(), pooling, normalize, getMaxLength(), Engine.parse(getEngine()));
+        return ModelSpec.onDriver(getModelPath(), pooling, normalize, getMaxLength(), Engine.parse(getEngine()),
+                Precision.parse(getPrecision()));
     }
 
     /** The Params that name the string columns the task reads. */

@@ -62,7 +62,7 @@ public final class EncoderModel implements AutoCloseable {
         }
         Pooling pooling = spec.pooling() != null ? spec.pooling() : checkpoint.pooling().pooling();
         boolean normalize = spec.normalize() != null ? spec.normalize() : checkpoint.pooling().normalize();
-        Encoder encoder = Encoders.load(checkpoint, spec.engineOrAuto(), intraOpThreads);
+        Encoder encoder = Encoders.load(checkpoint, spec.engineOrAuto(), spec.precisionOrFp32(), intraOpThreads);
         TextTokenizer tokenizer = null;
         try {
             tokenizer = TextTokenizer.load(checkpoint.tokenizerFile(), maxLength);

@@ -2,6 +2,7 @@ package dev.sparkencoders.runtime;
 
 import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.encoder.Engine;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.model.Pooling;
 
 import java.io.Serializable;
@@ -19,11 +20,16 @@ import java.nio.file.Path;
  * }</pre>
  */
 public record ModelSpec(String path, Pooling pooling, Boolean normalize, Integer maxLength, Engine engine,
-                        String contentSha256) implements Serializable {
+                        Precision precision, String contentSha256) implements Serializable {
 
-    /** A spec of a local checkpoint (or the bundled model when {@code path} is null) on the default engine. */
+    /** A spec of a local checkpoint (or the bundled model when {@code path} is null) on the default engine, fp32. */
     public ModelSpec(String path, Pooling pooling, Boolean normalize, Integer maxLength) {
-        this(path, pooling, normalize, maxLength, null, null);
+        this(path, pooling, normalize, maxLength, null, null, null);
+    }
+
+    /** The precision of the encoder body's matrix products: the spec's, or {@link Precision#FP32} when unset. */
+    public Precision precisionOrFp32() {
+        return precision == null ? Precision.FP32 : precision;
     }
 
     /** The engine that runs the encoder body: the spec's, or {@link Engine#AUTO} when unset. */
@@ -33,7 +39,12 @@ public record ModelSpec(String path, Pooling pooling, Boolean normalize, Integer
 
     /** The same model on another engine (null = auto). */
     public ModelSpec withEngine(Engine other) {
-        return new ModelSpec(path, pooling, normalize, maxLength, other, contentSha256);
+        return new ModelSpec(path, pooling, normalize, maxLength, other, precision, contentSha256);
+    }
+
+    /** The same model at another precision (null = fp32). */
+    public ModelSpec withPrecision(Precision other) {
+        return new ModelSpec(path, pooling, normalize, maxLength, engine, other, contentSha256);
     }
 
     /** The bundled default model with its own settings. */
@@ -49,13 +60,14 @@ public record ModelSpec(String path, Pooling pooling, Boolean normalize, Integer
      * content that executors verify their copies against.
      */
     public static ModelSpec onDriver(String path, Pooling pooling, Boolean normalize, Integer maxLength,
-                                     Engine engine) {
+                                     Engine engine, Precision precision) {
         if (RemoteModelCache.isRemote(path)) {
-            return new ModelSpec(path, pooling, normalize, maxLength, engine, RemoteModelCache.fetch(path).sha256());
+            return new ModelSpec(path, pooling, normalize, maxLength, engine, precision,
+                    RemoteModelCache.fetch(path).sha256());
         }
         String absolute = path == null || path.isEmpty() ? null
                 : path.contains(":") ? path : Path.of(path).toAbsolutePath().normalize().toString();
-        return new ModelSpec(absolute, pooling, normalize, maxLength, engine, null);
+        return new ModelSpec(absolute, pooling, normalize, maxLength, engine, precision, null);
     }
 
     /** How reports name the model: its path as given (a URI stays a URI), or the bundled model's id. */

@@ -35,6 +35,7 @@ public enum ConfigKey {
     OUTPUT_PARTITION_VALUE("output.partition-value", null, null, "Value of output.partition-by for this run when the input has no such column, e.g. 2026-11-23."),
     MODEL_PATH("model.path", null, null, "HuggingFace checkpoint directory (config.json, tokenizer.json, model.safetensors) on any Hadoop file system (hdfs://, s3a://, abfs://, gs://, file: or a local path); empty = bundled all-MiniLM-L6-v2. A remote model is copied once per machine into a local cache."),
     MODEL_ENGINE("model.engine", null, "auto", "What runs the encoder body: auto (ONNX Runtime when it loads on this machine, else PyTorch), pytorch or onnxruntime. Heads and pooling run on PyTorch either way."),
+    MODEL_PRECISION("model.precision", null, "fp32", "The encoder body's matrix products: fp32 (exact) or int8 (lossy and faster: int8 weights per output column, activations quantized per call; ONNX Runtime only, so not with model.engine=pytorch). Heads and pooling stay fp32."),
     MODEL_SHA256("model.sha256", null, null, "SHA-256 (hex) that model.safetensors must have; a model with other weights is refused before the job starts."),
     MODEL_POOLING("model.pooling", null, null, "cls, mean or max; default: the checkpoint's sentence-transformers setting, else mean."),
     MODEL_NORMALIZE("model.normalize", null, null, "true to L2-normalise embeddings; default: the checkpoint's setting, else false."),

@@ -1,6 +1,7 @@
 package dev.sparkencoders.jobs.config;
 
 import dev.sparkencoders.encoder.Engine;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.runtime.EncoderModel;
@@ -20,7 +21,8 @@ public final class Models {
         try {
             return ModelSpec.onDriver(config.get(ConfigKey.MODEL_PATH), pooling(config),
                     config.bool(ConfigKey.MODEL_NORMALIZE),
-                    maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH), engine(config));
+                    maxLength == null ? null : config.positiveInt(ConfigKey.MODEL_MAX_LENGTH), engine(config),
+                    precision(config));
         } catch (CheckpointException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
@@ -28,11 +30,12 @@ public final class Models {
 
     /**
      * The spec of a second model a job runs besides the one model.path names (pretrain-data's generator): its path,
-     * the engine of model.engine and this maximum length, checked against the model's positions when it loads.
+     * the engine and precision of model.engine and model.precision and this maximum length, checked against the
+     * model's positions when it loads.
      */
     public static ModelSpec spec(JobConfig config, String path, int maxLength) {
         try {
-            return ModelSpec.onDriver(path, null, null, maxLength, engine(config));
+            return ModelSpec.onDriver(path, null, null, maxLength, engine(config), precision(config));
         } catch (CheckpointException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
@@ -53,6 +56,23 @@ public final class Models {
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage().replace("(use", "(set " + ConfigKey.MODEL_ENGINE.key() + " to"), e);
         }
+    }
+
+    /** model.precision; int8 with model.engine=pytorch is refused here, before anything starts. */
+    private static Precision precision(JobConfig config) {
+        Precision precision;
+        try {
+            precision = Precision.parse(config.require(ConfigKey.MODEL_PRECISION));
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage().replace("(use", "(set " + ConfigKey.MODEL_PRECISION.key() + " to"), e);
+        }
+        if (precision == Precision.INT8 && engine(config) == Engine.PYTORCH) {
+            throw new JobConfigException("Cannot run the model at " + ConfigKey.MODEL_PRECISION.key() + "=int8 on "
+                    + ConfigKey.MODEL_ENGINE.key() + "=pytorch: int8 runs on ONNX Runtime only (set "
+                    + ConfigKey.MODEL_ENGINE.key() + " to onnxruntime or auto, or " + ConfigKey.MODEL_PRECISION.key()
+                    + " to fp32)");
+        }
+        return precision;
     }
 
     /**

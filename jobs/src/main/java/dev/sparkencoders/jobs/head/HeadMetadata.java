@@ -39,6 +39,7 @@ public final class HeadMetadata {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", modelId);
         m.put("weights_sha256", model.checkpoint().weightsSha256());
+        m.put("precision", model.encoder().precision().id());
         m.put("pooling", model.pooling().name().toLowerCase(Locale.ROOT));
         m.put("normalize", model.normalize());
         m.put("max_length", model.tokenizer().maxLength());

@@ -13,12 +13,13 @@ import java.util.Map;
  *
  * <pre>{@code
  * RunReport report = RunReport.builder("embed").rows(1000, 1000, 2, 5).tokens(48000).modelLoads(1)
- *         .cluster("local[*]", 1).seconds(12.5).model(BundledModel.ID, sha256, "onnxruntime").config(config.masked()).build();
+ *         .cluster("local[*]", 1).seconds(12.5).model(BundledModel.ID, sha256, "onnxruntime", "fp32").config(config.masked()).build();
  * }</pre>
  */
 public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, long rowsTruncated, long tokens,
                  long modelLoads, String master, int executors, int inputPartitions, int tasks, double seconds,
-                 String model, String weightsSha256, String engine, Map<String, String> config, long rowsEncoded,
+                 String model, String weightsSha256, String engine, String precision, Map<String, String> config,
+                 long rowsEncoded,
                  long rowsUnchanged, Map<String, Object> details) {
 
     /** A report of {@code job}, filled in step by step; unset counts are 0 and unset names null. */
@@ -43,6 +44,7 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
         private String model;
         private String weightsSha256;
         private String engine;
+        private String precision;
         private Map<String, String> config = Map.of();
         private Long rowsEncoded;
         private long rowsUnchanged;
@@ -98,11 +100,15 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
             return this;
         }
 
-        /** The model's identity (path or bundled id), its weights' SHA-256 and the engine that ran its encoder. */
-        public Builder model(String model, String weightsSha256, String engine) {
+        /**
+         * The model's identity (path or bundled id), its weights' SHA-256, and the engine and precision that ran its
+         * encoder.
+         */
+        public Builder model(String model, String weightsSha256, String engine, String precision) {
             this.model = model;
             this.weightsSha256 = weightsSha256;
             this.engine = engine;
+            this.precision = precision;
             return this;
         }
 
@@ -120,7 +126,7 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
 
         public RunReport build() {
             return new RunReport(job, rowsIn, rowsOut, rowsFailed, rowsTruncated, tokens, modelLoads, master,
-                    executors, inputPartitions, tasks, seconds, model, weightsSha256, engine, config,
+                    executors, inputPartitions, tasks, seconds, model, weightsSha256, engine, precision, config,
                     rowsEncoded == null ? rowsOut : rowsEncoded, rowsUnchanged, Map.copyOf(details));
         }
     }
@@ -146,6 +152,7 @@ public record RunReport(String job, long rowsIn, long rowsOut, long rowsFailed, 
         m.put("model", model);
         m.put("weights_sha256", weightsSha256);
         m.put("engine", engine);
+        m.put("precision", precision);
         m.put("config", config);
         details.forEach(m::put);
         return new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(m);

@@ -1,5 +1,6 @@
 package dev.sparkencoders.encoder.onnx;
 
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.model.CacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
@@ -19,12 +20,13 @@ import java.util.HexFormat;
 /**
  * Where the ONNX graph of a checkpoint's encoder body is kept between runs: {@code <cache root>/onnx/<SHA-256 of
  * model.safetensors>-<fingerprint>.onnx} under {@link CacheDirectory#root()}; the fingerprint covers config.json
- * (heads, epsilon, activation shape the graph too) and {@link #FORMAT_VERSION}. A graph is written to a staging
+ * (heads, epsilon, activation shape the graph too), {@link #FORMAT_VERSION} and the precision (int8 graphs only, so
+ * fp32 graphs cached before precisions existed stay valid). A graph is written to a staging
  * file beside its final name and renamed into place atomically, so readers see a whole file or none; processes
  * racing to write the same graph write identical bytes and the last rename wins.
  *
  * <pre>{@code
- * Path graph = EncoderGraphCache.graph(checkpoint);  // writes it on first use
+ * Path graph = EncoderGraphCache.graph(checkpoint, Precision.FP32);  // writes it on first use
  * }</pre>
  */
 public final class EncoderGraphCache {
@@ -34,17 +36,17 @@ public final class EncoderGraphCache {
 
     private EncoderGraphCache() {}
 
-    /** The cached graph of the checkpoint, written first if it is absent. */
-    public static Path graph(Checkpoint checkpoint) {
-        Path file = location(checkpoint);
+    /** The cached graph of the checkpoint at {@code precision}, written first if it is absent. */
+    public static Path graph(Checkpoint checkpoint, Precision precision) {
+        Path file = location(checkpoint, precision);
         if (!Files.isRegularFile(file)) {
-            write(checkpoint, file);
+            write(checkpoint, precision, file);
         }
         return file;
     }
 
-    /** Where the checkpoint's graph is (or would be) cached. */
-    public static Path location(Checkpoint checkpoint) {
+    /** Where the checkpoint's graph at {@code precision} is (or would be) cached. */
+    public static Path location(Checkpoint checkpoint, Precision precision) {
         String config;
         try {
             config = Files.readString(checkpoint.dir().resolve(Checkpoint.CONFIG), StandardCharsets.UTF_8);
@@ -52,20 +54,21 @@ public final class EncoderGraphCache {
             throw new CheckpointException("Cannot read " + checkpoint.dir().resolve(Checkpoint.CONFIG) + ": "
                     + CheckpointException.firstLine(e), e);
         }
-        String fingerprint = sha256(FORMAT_VERSION + "|" + config).substring(0, 12);
+        String key = FORMAT_VERSION + "|" + config + (precision == Precision.FP32 ? "" : "|" + precision.id());
+        String fingerprint = sha256(key).substring(0, 12);
         return CacheDirectory.root().toAbsolutePath().normalize().resolve("onnx")
                 .resolve(checkpoint.weightsSha256() + "-" + fingerprint + ".onnx");
     }
 
     /** Writes (or rewrites) the checkpoint's graph at {@code file} through a staging file and an atomic rename. */
-    public static void write(Checkpoint checkpoint, Path file) {
+    public static void write(Checkpoint checkpoint, Precision precision, Path file) {
         Path dir = file.getParent();
         Path staging = null;
         try {
             Files.createDirectories(dir);
             staging = Files.createTempFile(dir, "." + file.getFileName() + ".staging-", "");
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(staging), 1 << 20)) {
-                EncoderGraphWriter.write(checkpoint, out);
+                EncoderGraphWriter.write(checkpoint, precision, out);
             }
             try {
                 Files.move(staging, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

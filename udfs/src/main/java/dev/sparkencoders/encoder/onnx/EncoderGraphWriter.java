@@ -1,6 +1,7 @@
 package dev.sparkencoders.encoder.onnx;
 
 import dev.sparkencoders.encoder.FamilyLayout;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.encoder.WeightLoader;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
@@ -31,7 +32,7 @@ import java.util.List;
  *
  * <pre>{@code
  * try (OutputStream out = Files.newOutputStream(file)) {
- *     EncoderGraphWriter.write(Checkpoint.open(dir), out);
+ *     EncoderGraphWriter.write(Checkpoint.open(dir), Precision.FP32, out);
  * }
  * }</pre>
  */
@@ -45,12 +46,12 @@ public final class EncoderGraphWriter {
     private final OnnxModelFile model = new OnnxModelFile(OPSET);
     private final GraphOps ops;
 
-    private EncoderGraphWriter(Checkpoint checkpoint, SafetensorsFile file) {
+    private EncoderGraphWriter(Checkpoint checkpoint, SafetensorsFile file, Precision precision) {
         this.config = checkpoint.config();
         this.layout = FamilyLayout.of(config.family());
         String prefix = WeightLoader.detectPrefix(file, layout.wordEmbeddings() + ".weight", layout.prefix(), "");
         this.weights = new WeightLoader(file, null, prefix, checkpoint.dir());
-        this.ops = new GraphOps(model, file, weights, config.layerNormEps());
+        this.ops = new GraphOps(model, file, weights, config.layerNormEps(), precision);
     }
 
     /** True when the checkpoint's family has segment (token type) embeddings, i.e. a token_type_ids input. */
@@ -59,13 +60,13 @@ public final class EncoderGraphWriter {
     }
 
     /**
-     * Writes the graph of the checkpoint's encoder body to {@code out}. Fails with a {@link CheckpointException}
+     * Writes the graph of the checkpoint's encoder body at {@code precision} to {@code out}. Fails with a {@link CheckpointException}
      * naming every missing or mis-shaped parameter, or when the graph would exceed protobuf's 2 GB.
      */
-    public static void write(Checkpoint checkpoint, OutputStream out) throws IOException {
+    public static void write(Checkpoint checkpoint, Precision precision, OutputStream out) throws IOException {
         ModelConfig c = checkpoint.config();
         if (c.family() == ModelFamily.MODERNBERT) {
-            ModernBertGraphWriter.write(checkpoint, out);
+            ModernBertGraphWriter.write(checkpoint, precision, out);
             return;
         }
         if (c.numLayers() % c.numHiddenGroups() != 0) {
@@ -74,7 +75,7 @@ public final class EncoderGraphWriter {
                     + " (fix config.json)");
         }
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint.weightsFile())) {
-            EncoderGraphWriter writer = new EncoderGraphWriter(checkpoint, file);
+            EncoderGraphWriter writer = new EncoderGraphWriter(checkpoint, file, precision);
             writer.build();
             writer.weights.verify();
             long size = writer.model.size();

@@ -1,5 +1,6 @@
 package dev.sparkencoders.encoder.onnx;
 
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.encoder.WeightLoader;
 import dev.sparkencoders.encoder.onnx.OnnxModelFile.Attribute;
 import dev.sparkencoders.model.HiddenActivation;
@@ -13,7 +14,8 @@ import java.util.Map;
 /**
  * The graph pieces the encoder graph writers share, each written as PyTorch exports it: checkpoint parameters as
  * initializers (located and shape-checked through a {@link WeightLoader}, read only when the file is written, one
- * initializer per parameter), linear layers as MatMul [+ Add], LayerNorm as ReduceMean/Sub/Pow/Add/Sqrt/Div/Mul
+ * initializer per parameter), linear layers as MatMul [+ Add] (at int8 ONNX Runtime's DynamicQuantizeMatMul over
+ * an {@link Int8Weight} [+ Add]), LayerNorm as ReduceMean/Sub/Pow/Add/Sqrt/Div/Mul
  * [+ Add], and the feed-forward activations.
  */
 final class GraphOps {
@@ -22,13 +24,15 @@ final class GraphOps {
     private final SafetensorsFile file;
     private final WeightLoader weights;
     private final float eps;
+    private final Precision precision;
     private final Map<String, String> initializers = new HashMap<>();
 
-    GraphOps(OnnxModelFile model, SafetensorsFile file, WeightLoader weights, float eps) {
+    GraphOps(OnnxModelFile model, SafetensorsFile file, WeightLoader weights, float eps, Precision precision) {
         this.model = model;
         this.file = file;
         this.weights = weights;
         this.eps = eps;
+        this.precision = precision;
     }
 
     /** LayerNorm over the last axis with the config's epsilon, gamma {@code name.weight} and beta {@code name.bias}. */
@@ -56,9 +60,30 @@ final class GraphOps {
 
     /** x W^T [+ b]; without a bias the layer is the MatMul alone. */
     String linear(String x, String name, long out, long in, boolean bias) {
-        String weight = initializer(name + ".weight", new long[] {in, out}, true, out, in);
-        String product = model.node("MatMul", List.of(x, weight));
+        String product = precision == Precision.INT8 ? quantizedProduct(x, name + ".weight", out, in)
+                : model.node("MatMul", List.of(x, initializer(name + ".weight", new long[] {in, out}, true, out, in)));
         return bias ? model.node("Add", List.of(product, weight(name + ".bias", out))) : product;
+    }
+
+    /**
+     * x W^T through DynamicQuantizeMatMul: the weight as int8 [in, out] with per-column scales (no zero point), x
+     * quantized to uint8 by ONNX Runtime on every call. Shared weights (ALBERT) share their initializers.
+     */
+    private String quantizedProduct(String x, String name, long out, long in) {
+        String known = initializers.get(name);
+        String base;
+        if (known != null) {
+            base = known;
+        } else {
+            String stored = weights.locate(name, out, in);
+            base = stored != null ? stored : name;
+            model.int8s(base + ".int8", new long[] {in, out},
+                    () -> Int8Weight.quantize(file.read(stored).data(), (int) out, (int) in).values());
+            model.floats(base + ".scale", new long[] {out},
+                    () -> Int8Weight.quantize(file.read(stored).data(), (int) out, (int) in).scales());
+            initializers.put(name, base);
+        }
+        return model.microsoftNode("DynamicQuantizeMatMul", List.of(x, base + ".int8", base + ".scale"));
     }
 
     /** A feed-forward activation: exact GELU (Div/Erf/Add/Mul/Mul), its tanh form, or ReLU. */

@@ -2,6 +2,7 @@ package dev.sparkencoders.encoder.onnx;
 
 import dev.sparkencoders.encoder.FamilyLayout;
 import dev.sparkencoders.encoder.RotaryTables;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.encoder.WeightLoader;
 import dev.sparkencoders.encoder.onnx.OnnxModelFile.Attribute;
 import dev.sparkencoders.model.Checkpoint;
@@ -42,19 +43,19 @@ final class ModernBertGraphWriter {
     private final OnnxModelFile model = new OnnxModelFile(EncoderGraphWriter.OPSET);
     private final GraphOps ops;
 
-    private ModernBertGraphWriter(Checkpoint checkpoint, SafetensorsFile file) {
+    private ModernBertGraphWriter(Checkpoint checkpoint, SafetensorsFile file, Precision precision) {
         this.config = checkpoint.config();
         this.modern = ModernBertConfig.of(config);
         FamilyLayout layout = FamilyLayout.of(config.family());
         String prefix = WeightLoader.detectPrefix(file, layout.wordEmbeddings() + ".weight", layout.prefix(), "");
         this.weights = new WeightLoader(file, null, prefix, checkpoint.dir());
-        this.ops = new GraphOps(model, file, weights, config.layerNormEps());
+        this.ops = new GraphOps(model, file, weights, config.layerNormEps(), precision);
     }
 
     /** Writes the graph; fails naming every missing or mis-shaped parameter, or beyond protobuf's 2 GB. */
-    static void write(Checkpoint checkpoint, OutputStream out) throws IOException {
+    static void write(Checkpoint checkpoint, Precision precision, OutputStream out) throws IOException {
         try (SafetensorsFile file = SafetensorsFile.open(checkpoint.weightsFile())) {
-            ModernBertGraphWriter writer = new ModernBertGraphWriter(checkpoint, file);
+            ModernBertGraphWriter writer = new ModernBertGraphWriter(checkpoint, file, precision);
             writer.build();
             writer.weights.verify();
             long size = writer.model.size();

@@ -26,7 +26,11 @@ final class OnnxModelFile {
 
     /** ONNX TensorProto.DataType values. */
     static final int FLOAT = 1;
+    static final int INT8 = 3;
     static final int INT64 = 7;
+
+    /** ONNX Runtime's contrib operator domain (DynamicQuantizeMatMul and others). */
+    static final String MICROSOFT = "com.microsoft";
 
     /** Protobuf cannot parse a message of 2 GB or more. */
     static final long MAX_BYTES = Integer.MAX_VALUE;
@@ -73,6 +77,7 @@ final class OnnxModelFile {
     private final List<ProtoMessage> outputs = new ArrayList<>();
     private final List<Initializer> initializers = new ArrayList<>();
     private int counter;
+    private boolean microsoft;
 
     OnnxModelFile(int opset) {
         this.opset = opset;
@@ -109,6 +114,24 @@ final class OnnxModelFile {
             return buffer.array();
         }));
         return name;
+    }
+
+    /** An int8 initializer whose values are computed when the file is written. */
+    String int8s(String name, long[] dims, Supplier<byte[]> values) {
+        long count = 1;
+        for (long d : dims) {
+            count = Math.multiplyExact(count, d);
+        }
+        initializers.add(new Initializer(name, dims.clone(), INT8, count, values));
+        return name;
+    }
+
+    /** Adds a node of ONNX Runtime's contrib domain with one output and returns the output's name. */
+    String microsoftNode(String opType, List<String> nodeInputs) {
+        String output = opType.toLowerCase(java.util.Locale.ROOT) + "_" + counter++;
+        nodes.add(nodeProto(opType, nodeInputs, List.of(output), List.of()).string(7, MICROSOFT));
+        microsoft = true;
+        return output;
     }
 
     /** A float32 scalar constant. */
@@ -169,10 +192,11 @@ final class OnnxModelFile {
         }
     }
 
-    /** ModelProto fields before the graph: ir_version 7 (ONNX 1.7), producer, opset of the default domain. */
+    /** ModelProto fields before the graph: ir_version 7 (ONNX 1.7), producer, opsets of the default and contrib domains. */
     private ProtoMessage header() {
-        return new ProtoMessage().varint(1, 7).string(2, "spark-encoders")
+        ProtoMessage m = new ProtoMessage().varint(1, 7).string(2, "spark-encoders")
                 .message(8, new ProtoMessage().string(1, "").varint(2, opset));
+        return microsoft ? m.message(8, new ProtoMessage().string(1, MICROSOFT).varint(2, 1)) : m;
     }
 
     /** GraphProto fields other than initializers, each already framed with its tag. */

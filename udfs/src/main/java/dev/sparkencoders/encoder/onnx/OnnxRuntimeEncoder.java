@@ -16,6 +16,7 @@ import dev.sparkencoders.encoder.Encoder;
 import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.encoder.FamilyLayout;
 import dev.sparkencoders.encoder.PaddedBatch;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
 import dev.sparkencoders.model.ModelConfig;
@@ -46,35 +47,44 @@ public final class OnnxRuntimeEncoder implements Encoder {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxRuntimeEncoder.class);
 
     private final ModelConfig config;
+    private final Precision precision;
     private final ZooModel<NDList, NDList> model;
     private final NDManager batchManagers;
     private final boolean tokenTypes;
 
-    private OnnxRuntimeEncoder(ModelConfig config, ZooModel<NDList, NDList> model) {
+    private OnnxRuntimeEncoder(ModelConfig config, Precision precision, ZooModel<NDList, NDList> model) {
         this.config = config;
+        this.precision = precision;
         this.model = model;
         this.batchManagers = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         this.tokenTypes = EncoderGraphWriter.hasTokenTypes(config);
     }
 
     /**
-     * Loads the checkpoint's encoder graph (written to the cache on first use) into an ONNX Runtime session with one
-     * inter-op thread and {@code intraOpThreads} intra-op threads. A cached graph ONNX Runtime cannot load (e.g. a
-     * damaged file) is rewritten once.
+     * Loads the checkpoint's fp32 encoder graph; see {@link #load(Checkpoint, Precision, int)}.
      */
     public static OnnxRuntimeEncoder load(Checkpoint checkpoint, int intraOpThreads) {
+        return load(checkpoint, Precision.FP32, intraOpThreads);
+    }
+
+    /**
+     * Loads the checkpoint's encoder graph at {@code precision} (written to the cache on first use) into an ONNX
+     * Runtime session with one inter-op thread and {@code intraOpThreads} intra-op threads. A cached graph ONNX
+     * Runtime cannot load (e.g. a damaged file) is rewritten once.
+     */
+    public static OnnxRuntimeEncoder load(Checkpoint checkpoint, Precision precision, int intraOpThreads) {
         if (intraOpThreads < 1) {
             throw new IllegalArgumentException("Cannot load model " + checkpoint.dir() + " on ONNX Runtime: "
                     + intraOpThreads + " intra-op threads (use 1 or more)");
         }
-        Path graph = EncoderGraphCache.location(checkpoint);
+        Path graph = EncoderGraphCache.location(checkpoint, precision);
         boolean written = false;
         if (!java.nio.file.Files.isRegularFile(graph)) {
-            EncoderGraphCache.write(checkpoint, graph);
+            EncoderGraphCache.write(checkpoint, precision, graph);
             written = true;
         }
         try {
-            return new OnnxRuntimeEncoder(checkpoint.config(), open(graph, intraOpThreads));
+            return new OnnxRuntimeEncoder(checkpoint.config(), precision, open(graph, intraOpThreads));
         } catch (MalformedModelException | IOException e) {
             if (written) {
                 throw refused(checkpoint, graph, e);
@@ -82,9 +92,9 @@ public final class OnnxRuntimeEncoder implements Encoder {
             LOG.warn("The cached ONNX graph {} cannot be loaded ({}); writing it again", graph,
                     CheckpointException.firstLine(e));
         }
-        EncoderGraphCache.write(checkpoint, graph);
+        EncoderGraphCache.write(checkpoint, precision, graph);
         try {
-            return new OnnxRuntimeEncoder(checkpoint.config(), open(graph, intraOpThreads));
+            return new OnnxRuntimeEncoder(checkpoint.config(), precision, open(graph, intraOpThreads));
         } catch (MalformedModelException | IOException e) {
             throw refused(checkpoint, graph, e);
         }
@@ -117,6 +127,11 @@ public final class OnnxRuntimeEncoder implements Encoder {
     @Override
     public Engine engine() {
         return Engine.ONNXRUNTIME;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
     }
 
     @Override

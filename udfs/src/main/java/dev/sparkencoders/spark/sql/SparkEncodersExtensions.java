@@ -1,6 +1,7 @@
 package dev.sparkencoders.spark.sql;
 
 import dev.sparkencoders.encoder.Engine;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.runtime.ModelSpec;
 import org.apache.spark.sql.SparkSessionExtensions;
@@ -34,6 +35,7 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@value #MODEL_PATH}: checkpoint folder on any file system Hadoop reads (default: the bundled model);</li>
  *   <li>{@value #MODEL_ENGINE}: {@code auto}, {@code pytorch} or {@code onnxruntime} (default auto);</li>
+ *   <li>{@value #MODEL_PRECISION}: {@code fp32} or {@code int8} (default fp32; int8 on ONNX Runtime only);</li>
  *   <li>{@value #MODEL_POOLING}, {@value #MODEL_NORMALIZE}, {@value #MODEL_MAX_LENGTH}: as the jobs'
  *       {@code model.pooling}, {@code model.normalize} and {@code model.max-length} (default: the checkpoint's).</li>
  * </ul>
@@ -42,6 +44,7 @@ public final class SparkEncodersExtensions implements Function1<SparkSessionExte
 
     public static final String MODEL_PATH = "spark.encoders.model.path";
     public static final String MODEL_ENGINE = "spark.encoders.model.engine";
+    public static final String MODEL_PRECISION = "spark.encoders.model.precision";
     public static final String MODEL_POOLING = "spark.encoders.model.pooling";
     public static final String MODEL_NORMALIZE = "spark.encoders.model.normalize";
     public static final String MODEL_MAX_LENGTH = "spark.encoders.model.max-length";
@@ -75,7 +78,7 @@ public final class SparkEncodersExtensions implements Function1<SparkSessionExte
         SQLConf conf = SQLConf.get();
         List<String> settings = List.of(conf.getConfString(MODEL_PATH, ""), conf.getConfString(MODEL_ENGINE, "auto"),
                 conf.getConfString(MODEL_POOLING, ""), conf.getConfString(MODEL_NORMALIZE, ""),
-                conf.getConfString(MODEL_MAX_LENGTH, ""));
+                conf.getConfString(MODEL_MAX_LENGTH, ""), conf.getConfString(MODEL_PRECISION, "fp32"));
         return SPECS.computeIfAbsent(settings, SparkEncodersExtensions::spec);
     }
 
@@ -93,6 +96,7 @@ public final class SparkEncodersExtensions implements Function1<SparkSessionExte
                     + " number (set a token count such as 256)", e);
         }
         return ModelSpec.onDriver(s.get(0), s.get(2).isBlank() ? null : Pooling.parse(s.get(2)),
-                normalize.isEmpty() ? null : Boolean.valueOf(normalize), maxLength, Engine.parse(s.get(1)));
+                normalize.isEmpty() ? null : Boolean.valueOf(normalize), maxLength, Engine.parse(s.get(1)),
+                Precision.parse(s.get(5)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkencoders.encoder.onnx;
 
+import dev.sparkencoders.encoder.Precision;
 import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -60,7 +61,7 @@ class EncoderGraphCacheTest {
     @Test
     void graphIsKeyedByTheWeightsHashAndReused() throws Exception {
         Checkpoint checkpoint = synthetic(Family.BERT);
-        Path graph = EncoderGraphCache.location(checkpoint);
+        Path graph = EncoderGraphCache.location(checkpoint, Precision.FP32);
         assertTrue(graph.getFileName().toString().startsWith(checkpoint.weightsSha256() + "-"), graph.toString());
         assertEquals(dir.resolve("cache").resolve("onnx"), graph.getParent());
         run(checkpoint);
@@ -77,7 +78,7 @@ class EncoderGraphCacheTest {
     @Test
     void damagedGraphIsReplaced() throws Exception {
         Checkpoint checkpoint = synthetic(Family.ROBERTA);
-        Path graph = EncoderGraphCache.location(checkpoint);
+        Path graph = EncoderGraphCache.location(checkpoint, Precision.FP32);
         Files.createDirectories(graph.getParent());
         Files.writeString(graph, "not an ONNX model", StandardCharsets.UTF_8);
         run(checkpoint);
@@ -137,7 +138,7 @@ class EncoderGraphCacheTest {
 
     /** Op types (domain-qualified) of the graph ONNX Runtime makes of ours, with their counts. */
     private Map<String, Long> fusedOps(Checkpoint checkpoint) throws Exception {
-        Path graph = EncoderGraphCache.graph(checkpoint);
+        Path graph = EncoderGraphCache.graph(checkpoint, Precision.FP32);
         Path optimized = dir.resolve(checkpoint.config().family() + "-optimized.onnx");
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.EXTENDED_OPT);

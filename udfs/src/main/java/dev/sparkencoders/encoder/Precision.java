@@ -1,0 +1,37 @@
+package dev.sparkencoders.encoder;
+
+import java.util.Locale;
+
+/**
+ * The number format of the encoder body's matrix products. Embeddings, LayerNorm, attention's softmax, heads and
+ * pooling stay fp32 in both.
+ *
+ * <p>{@link #INT8} runs every linear layer of the body (query, key, value, attention output, both feed-forward
+ * layers) as ONNX Runtime's DynamicQuantizeMatMul: weights quantized once per output column (symmetric, int8),
+ * activations quantized per call (uint8, one scale per tensor). It is lossy and runs on
+ * {@link Engine#ONNXRUNTIME} only; README.md lists its measured accuracy (STS-B) and speed.
+ *
+ * <pre>{@code
+ * Encoder encoder = Encoders.load(checkpoint, Engine.AUTO, Precision.parse("int8"), 1);
+ * }</pre>
+ */
+public enum Precision {
+    /** 32-bit floats throughout: equal to the model's own results within float rounding. */
+    FP32,
+    /** int8 weights and dynamically quantized activations in the linear layers (ONNX Runtime only). */
+    INT8;
+
+    /** The precision's name in settings and reports: fp32 or int8. */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Precision parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("Cannot use precision '" + name
+                    + "': unknown precision (use fp32 or int8)");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.sparkencoders.encoder;
+
+import ai.djl.ndarray.NDManager;
+import dev.sparkencoders.model.CacheDirectory;
+import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.reference.Family;
+import dev.sparkencoders.reference.Head;
+import dev.sparkencoders.reference.ScalarReference;
+import dev.sparkencoders.reference.SyntheticCheckpoint;
+import dev.sparkencoders.text.TokenizedText;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Precision#INT8} on every family's body (synthetic checkpoints, ALBERT with shared layers, ModernBERT with
+ * local and global layers): each token's last hidden state stays close to the independent scalar reference's
+ * (cosine at least 0.99), while differing from the fp32 graph's (the int8 graph did run). Accuracy on real weights
+ * and data (STS-B) is checked by the evaluate job's test.
+ */
+class Int8EncoderTest {
+
+    private static final double MIN_COSINE = 0.99;
+
+    @TempDir
+    Path dir;
+
+    @TempDir
+    static Path cache;
+
+    private static String previousCache;
+
+    @BeforeAll
+    static void isolateGraphCache() {
+        previousCache = System.getProperty(CacheDirectory.PROPERTY);
+        System.setProperty(CacheDirectory.PROPERTY, cache.toString());
+    }
+
+    @AfterAll
+    static void restoreGraphCache() {
+        if (previousCache == null) {
+            System.clearProperty(CacheDirectory.PROPERTY);
+        } else {
+            System.setProperty(CacheDirectory.PROPERTY, previousCache);
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Family family : Family.values()) {
+            cases.add(Arguments.of(family, SyntheticCheckpoint.Options.defaults()));
+        }
+        cases.add(Arguments.of(Family.ALBERT, SyntheticCheckpoint.Options.defaults().withLayers(4).withHiddenGroups(2)));
+        cases.add(Arguments.of(Family.MODERNBERT, SyntheticCheckpoint.Options.defaults().withLayers(3).withBiases(true)));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("cases")
+    void staysCloseToTheScalarReference(Family family, SyntheticCheckpoint.Options options) throws IOException {
+        Path checkpointDir = dir.resolve(family.name());
+        SyntheticCheckpoint synthetic = SyntheticCheckpoint.write(checkpointDir, family, Head.BASE, 7, options);
+        ScalarReference reference = new ScalarReference(synthetic);
+        Checkpoint checkpoint = Checkpoint.open(checkpointDir);
+        List<TokenizedText> rows = sequences(synthetic);
+        int size = synthetic.hiddenSize();
+
+        float[] int8;
+        float[] fp32;
+        int width;
+        try (Encoder encoder = Encoders.load(checkpoint, Engine.ONNXRUNTIME, Precision.INT8, 1);
+             NDManager scope = encoder.newBatchManager()) {
+            assertEquals(Precision.INT8, encoder.precision());
+            PaddedBatch batch = PaddedBatch.of(scope, rows, encoder.padTokenId());
+            width = batch.width();
+            int8 = encoder.lastHiddenState(batch).toFloatArray();
+        }
+        try (Encoder encoder = Encoders.load(checkpoint, Engine.ONNXRUNTIME, Precision.FP32, 1);
+             NDManager scope = encoder.newBatchManager()) {
+            fp32 = encoder.lastHiddenState(PaddedBatch.of(scope, rows, encoder.padTokenId())).toFloatArray();
+        }
+
+        double worstCosine = 1;
+        double largestChange = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            double[][] expected = reference.lastHiddenState(rows.get(r).ids(), rows.get(r).typeIds());
+            for (int t = 0; t < expected.length; t++) {
+                int at = (r * width + t) * size;
+                double dot = 0;
+                double actualNorm = 0;
+                double expectedNorm = 0;
+                for (int i = 0; i < size; i++) {
+                    dot += expected[t][i] * int8[at + i];
+                    actualNorm += (double) int8[at + i] * int8[at + i];
+                    expectedNorm += expected[t][i] * expected[t][i];
+                    largestChange = Math.max(largestChange, Math.abs(int8[at + i] - fp32[at + i]));
+                }
+                worstCosine = Math.min(worstCosine, dot / Math.sqrt(actualNorm * expectedNorm));
+            }
+        }
+        System.out.printf("%s %s: least cosine to the scalar reference %.6f, largest change from fp32 %.3g%n",
+                family, options, worstCosine, largestChange);
+        assertTrue(worstCosine >= MIN_COSINE, family + ": a token's int8 hidden state has cosine " + worstCosine
+                + " to the scalar reference's");
+        assertTrue(largestChange > 1e-4, family + ": the int8 hidden states equal the fp32 ones (largest change "
+                + largestChange + "): the graph was not quantized");
+    }
+
+    @Test
+    void int8IsRefusedOnPyTorch() throws IOException {
+        SyntheticCheckpoint.write(dir.resolve("bert"), Family.BERT, Head.BASE, 7, SyntheticCheckpoint.Options.defaults());
+        Checkpoint checkpoint = Checkpoint.open(dir.resolve("bert"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Encoders.load(checkpoint, Engine.PYTORCH, Precision.INT8, 1));
+        assertTrue(e.getMessage().startsWith("Cannot run model ") && e.getMessage().contains("int8 runs on ONNX"
+                + " Runtime only"), e.getMessage());
+    }
+
+    /** Random ids between the special tokens, segment 1 for the second half where the family has segments. */
+    private static List<TokenizedText> sequences(SyntheticCheckpoint synthetic) {
+        var spec = synthetic.tokenizer();
+        Random random = new Random(11);
+        List<TokenizedText> rows = new ArrayList<>();
+        for (int length : new int[] {5, 17, 11, 2}) {
+            long[] ids = new long[length];
+            long[] types = new long[length];
+            ids[0] = spec.clsId();
+            ids[length - 1] = spec.sepId();
+            for (int t = 1; t < length - 1; t++) {
+                ids[t] = 5 + random.nextInt(synthetic.vocabSize() - 5);
+            }
+            for (int t = length / 2; t < length && synthetic.typeVocabSize() > 1; t++) {
+                types[t] = 1;
+            }
+            rows.add(new TokenizedText(ids, types, false));
+        }
+        return rows;
+    }
+}
