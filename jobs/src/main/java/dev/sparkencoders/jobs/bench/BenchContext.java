@@ -1,5 +1,7 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Precision;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -35,9 +37,12 @@ final class BenchContext {
         return layouts.stream().mapToInt(Layout::cores).max().orElse(1);
     }
 
-    /** The measured ceiling at {@code onCores} cores (best GFLOP/s of any engine), or null. */
-    Double ceiling(int onCores) {
-        return r.roofline.get(onCores);
+    /**
+     * The measured ceiling of figures at {@code precision} on {@code onCores} cores (fp32: the best fp32 or bf16
+     * GFLOP/s of any engine; int8: the best int8 GOP/s), or null.
+     */
+    Double ceiling(Precision precision, int onCores) {
+        return r.ceiling(precision, onCores);
     }
 
     /** Adds this process's peak RSS since the last reset to the memory table. */

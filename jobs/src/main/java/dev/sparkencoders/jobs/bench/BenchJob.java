@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.jobs.config.ConfigKey;
 import dev.sparkencoders.jobs.config.Job;
 import dev.sparkencoders.jobs.config.JobConfig;
@@ -16,9 +17,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code bench}: measures the bare engine on each of our engines, a naive batching baseline, two peers (langchain4j
- * as shipped and ONNX Runtime at its best), the full Spark embed job, the matmul ceiling (the best GEMM of every
- * engine on the class path), peak memory and the embed job's start-up against a plain ONNX Runtime program in one
+ * {@code bench}: measures the bare engine on each of our engines at each precision it runs ({@code bench.engines},
+ * {@code bench.precisions}), a naive batching baseline, two peers (langchain4j as shipped and ONNX Runtime at its
+ * best, at fp32 and on langchain4j's int8 export), the full Spark embed job, the matmul ceilings (the best GEMM of
+ * every engine on the class path, fp32 and int8), peak memory and the embed job's start-up against a plain ONNX Runtime program in one
  * run, and (re)writes {@code BENCHMARKS.md} and {@code bench.json}. The measurement itself is in {@link Benchmark}.
  *
  * <pre>
@@ -65,6 +67,7 @@ public final class BenchJob implements Job {
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
+        List<Precision> precisions = precisions(config, engines);
         if (parts.contains(Part.SPARK) || parts.contains(Part.MEMORY) || parts.contains(Part.STARTUP)
                 || parts.contains(Part.SQL) || parts.contains(Part.SCALING) || parts.contains(Part.SOAK)) {
             checkBuilt(root);
@@ -75,7 +78,7 @@ public final class BenchJob implements Job {
                 threads, parallel, config.positiveInt(ConfigKey.BENCH_NAIVE_BATCH),
                 config.positiveInt(ConfigKey.BENCH_SPARK_ROWS), config.positiveInt(ConfigKey.BENCH_SQL_ROWS),
                 memoryRows, config.positiveInt(ConfigKey.BENCH_SCALING_ROWS), config.positiveInt(ConfigKey.BENCH_SOAK_ROWS),
-                engines,
+                engines, precisions,
                 positiveList(config, ConfigKey.BENCH_ORT_BATCHES), positiveList(config, ConfigKey.BENCH_ORT_DOC_BATCHES),
                 new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
                         config.positiveInt(ConfigKey.BATCH_MAX_ROWS)),
@@ -96,6 +99,25 @@ public final class BenchJob implements Job {
                     + jar + " or " + classPath + " is missing (build with mvn -B package -DskipTests, or leave them"
                     + " out of " + ConfigKey.BENCH_PARTS.key() + ")");
         }
+    }
+
+    /** bench.precisions, refused when no engine of bench.engines runs any of them. */
+    static List<Precision> precisions(JobConfig config, List<BenchEngine> engines) {
+        String value = config.require(ConfigKey.BENCH_PRECISIONS);
+        List<Precision> precisions;
+        try {
+            precisions = EnginePrecision.parsePrecisions(value);
+        } catch (IllegalArgumentException e) {
+            throw new JobConfigException(e.getMessage() + " (" + ConfigKey.BENCH_PRECISIONS.key() + ")", e);
+        }
+        if (EnginePrecision.pairs(engines, precisions).isEmpty()) {
+            throw new JobConfigException("Cannot use " + ConfigKey.BENCH_ENGINES.key() + "="
+                    + config.get(ConfigKey.BENCH_ENGINES) + " with " + ConfigKey.BENCH_PRECISIONS.key() + "=" + value
+                    + ": no engine runs at these precisions (int8 runs on " + BenchEngine.ONNXRUNTIME.id()
+                    + " only: add it to " + ConfigKey.BENCH_ENGINES.key() + ", or fp32 to "
+                    + ConfigKey.BENCH_PRECISIONS.key() + ")");
+        }
+        return precisions;
     }
 
     static Set<Part> parts(String value) {

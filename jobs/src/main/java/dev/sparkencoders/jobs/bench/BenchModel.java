@@ -12,8 +12,13 @@ import java.util.List;
  */
 record BenchModel(String name, Path checkpoint, ModelConfig config, List<String> shortTexts) {
 
-    /** The spec our engine loads it with on {@code engine}, at the documents' length. */
+    /** The spec our engine loads it with on {@code engine} at fp32, at the documents' length. */
     ModelSpec spec(BenchEngine engine) {
-        return EngineSeam.modelSpec(engine, checkpoint, BenchInputs.DOC_TOKENS);
+        return spec(EnginePrecision.fp32(engine));
+    }
+
+    /** The spec our engine loads it with on an engine and precision, at the documents' length. */
+    ModelSpec spec(EnginePrecision variant) {
+        return EngineSeam.modelSpec(variant, checkpoint, BenchInputs.DOC_TOKENS);
     }
 }

@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.text.TokenBudget;
 
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ import java.util.Set;
  * @param memoryRows     the two row counts of the memory check
  * @param scalingRows    rows of the embed jobs on one and two executors
  * @param soakRows       rows of the soak on two executors
- * @param engines        our engines the engine, naive and spark parts run on, each once
+ * @param engines        our engines the engine, naive and spark parts run on, each once per precision it runs
+ * @param precisions     the precisions ({@code model.precision}) those parts run at, on every engine that has them
  * @param ortBatches     rows per length-sorted batch of the ONNX Runtime peer on the short sentences
  * @param ortDocBatches  documents per call of the ONNX Runtime peer on the 512-token documents
  * @param budget         the engine's token budget ({@code batch.max-tokens}, {@code batch.max-rows})
@@ -38,12 +40,17 @@ import java.util.Set;
 public record BenchSettings(Path projectRoot, Path stsbPath, Path bertPath, int runs, Set<Part> parts, Path output,
                             int sentences, int bertSentences, int docs, List<Integer> threads, int parallelTasks,
                             int naiveBatch, int sparkRows, int sqlRows, List<Integer> memoryRows, int scalingRows,
-                            int soakRows, List<BenchEngine> engines,
+                            int soakRows, List<BenchEngine> engines, List<Precision> precisions,
                             List<Integer> ortBatches, List<Integer> ortDocBatches, TokenBudget budget, int chunkRows,
                             String command, Map<String, String> config) {
 
     public boolean has(Part part) {
         return parts.contains(part);
+    }
+
+    /** The (engine, precision) pairs the engine, naive and spark parts run, engine by engine. */
+    List<EnginePrecision> variants() {
+        return EnginePrecision.pairs(engines, precisions);
     }
 
     /** Where the raw figures go: bench.json next to the Markdown report. */

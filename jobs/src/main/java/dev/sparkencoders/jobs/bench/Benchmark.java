@@ -77,7 +77,7 @@ public final class Benchmark {
     private void measure() {
         BenchSettings s = ctx.s;
         Results r = ctx.r;
-        log("parts " + s.parts() + ", engines " + s.engines().stream().map(BenchEngine::id).toList() + ", "
+        log("parts " + s.parts() + ", engines " + s.variants().stream().map(EnginePrecision::label).toList() + ", "
                 + s.runs() + " runs after one warm-up, layouts " + ctx.layouts.stream().map(Layout::label).toList()
                 + ", machine load " + r.machine.get("load average at start"));
         r.engine = Machine.engine();
@@ -123,7 +123,7 @@ public final class Benchmark {
         if (s.has(Part.SCALING) || s.has(Part.SOAK)) {
             attempt("scaling/soak", () -> new ClusterPart(ctx).run(sentences));
         }
-        r.targets.addAll(new TargetJudge(r, ctx.cores).judge(s.engines()));
+        r.targets.addAll(new TargetJudge(r, ctx.cores).judge(s.variants()));
         if (ctx.memory.rows.isEmpty()) {
             r.tables.remove(ctx.memory.id);
         }
@@ -150,8 +150,11 @@ public final class Benchmark {
                     c.numHeads(), c.intermediateSize(), m.shortTexts().size() == sentences.size() ? "all"
                             : "the first " + m.shortTexts().size(), BenchInputs.DOC_TOKENS));
         }
-        ctx.r.inputs.put("our engines", String.join(", ", s.engines().stream().map(BenchEngine::id).toList())
-                + " (bench.engines; the engine, naive and spark parts run once per engine)");
+        List<String> skipped = EnginePrecision.skipped(s.engines(), s.precisions());
+        ctx.r.inputs.put("our engines", String.join(", ", s.variants().stream().map(EnginePrecision::label).toList())
+                + " (bench.engines at bench.precisions; the engine, naive and spark parts run once per engine and"
+                + " precision" + (skipped.isEmpty() ? "" : "; not run: " + String.join(", ", skipped) + ", int8 runs"
+                + " on onnxruntime only") + ")");
         if (s.has(Part.SPARK)) {
             ctx.r.inputs.put("Spark job", String.format(Locale.ROOT, "%,d rows: the short sentences repeated in order,"
                     + " one per line of a text file", s.sparkRows()));

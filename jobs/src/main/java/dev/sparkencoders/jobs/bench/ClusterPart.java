@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Sections 8 and 9: the embed job on a {@code local-cluster[N,1,2048]} master (N executor JVMs of one core each,
  * started by Spark's in-process Worker as a real cluster's workers start them), in child processes, on the first
- * engine of {@code bench.engines}.
+ * engine of {@code bench.engines} at the first precision of {@code bench.precisions} it runs.
  * <ul>
  *   <li>scaling: one executor against two over {@code bench.scaling-rows} rows, alternating;</li>
  *   <li>soak: {@code bench.soak-rows} rows on two executors, each executor's resident set sampled every second,
@@ -104,7 +104,7 @@ final class ClusterPart {
 
     private ClusterRun embed(SparkBench spark, Path work, Path input, int rows, int executors, String name,
                              List<String> extra, ExecutorSampler sampler) {
-        BenchEngine engine = ctx.s.engines().get(0);
+        EnginePrecision engine = ctx.s.variants().get(0);
         Path events = work.resolve("events-" + name);
         try {
             Files.createDirectories(events);
@@ -144,13 +144,13 @@ final class ClusterPart {
         }
         Table t = ctx.r.add(new Table(Labels.SCALING, "8. Executor scaling",
                 String.format(Locale.ROOT, "./spark-encoders embed over %,d short sentences on %s and %s (executor"
-                                + " JVMs of one core each, %s=%s), alternating. 'rows/s' is launcher to exit; '%s' is"
+                                + " JVMs of one core each, %s), alternating. 'rows/s' is launcher to exit; '%s' is"
                                 + " the rows the encoding tasks wrote from the first task's launch to the last one's"
                                 + " end (Spark's event log), without the driver's and executors' start-up; '%s' is"
                                 + " the CPU seconds the executor JVMs used over that time (/proc, every thread: the"
                                 + " task, the JIT, the garbage collector, Spark's own) per second; '%s' divides the"
-                                + " medians of '%s'.", rows, master(1), master(2), EngineSeam.ENGINE_KEY,
-                        ctx.s.engines().get(0).id(), TASK_RPS, CORES_BUSY, SCALING_RATIO, TASK_RPS),
+                                + " medians of '%s'.", rows, master(1), master(2),
+                        EngineSeam.describe(ctx.s.variants().get(0)), TASK_RPS, CORES_BUSY, SCALING_RATIO, TASK_RPS),
                 List.of("executors", "rows"), List.of("wall s", "rows/s", TASK_RPS, "tasks", CORES_BUSY,
                 SCALING_RATIO)));
         Stats one = null;
@@ -170,7 +170,7 @@ final class ClusterPart {
             }
             t.add(List.of(Integer.toString(e.getKey()), String.format(Locale.ROOT, "%,d", rows)), metrics);
         }
-        t.notes.add("Command: `" + spark.describe(input, rows, ctx.s.engines().get(0)) + " --set spark.master="
+        t.notes.add("Command: `" + spark.describe(input, rows, ctx.s.variants().get(0)) + " --set spark.master="
                 + master(2) + "` (and " + master(1) + ").");
         t.notes.add("Each executor starts its own JVM and loads its own copy of the model inside its first task. An"
                 + " executor of one core runs one task at a time, but nothing holds its JVM to one core: on a machine"
@@ -190,14 +190,14 @@ final class ClusterPart {
         long to = run.lastFinish();
         long tenth = (to - from) / 10;
         Table t = ctx.r.add(new Table(Labels.SOAK, "9. Soak: resident memory of each executor over a long run",
-                String.format(Locale.ROOT, "./spark-encoders embed over %,d short sentences on %s, %s=%s, input split"
+                String.format(Locale.ROOT, "./spark-encoders embed over %,d short sentences on %s, %s, input split"
                                 + " every %s bytes; each executor JVM's VmRSS read every second. The first and last"
                                 + " 10%% are of the time from the first encoding task's launch to the last one's end"
                                 + " (Spark's event log); '%s' compares their peaks. The last row is the tasks': the"
                                 + " rows/s of one task (its rows over its own duration; the first ones include the"
                                 + " model load), medians of the first and the last 10%% of the tasks by launch, and"
-                                + " the failed task attempts.", rows, master(2), EngineSeam.ENGINE_KEY,
-                        ctx.s.engines().get(0).id(), SOAK_SPLIT_BYTES, RSS_CHANGE),
+                                + " the failed task attempts.", rows, master(2),
+                        EngineSeam.describe(ctx.s.variants().get(0)), SOAK_SPLIT_BYTES, RSS_CHANGE),
                 List.of("executor", "samples"), List.of(RSS_FIRST, RSS_LAST, RSS_CHANGE, Labels.PEAK, TASK_FIRST,
                 TASK_LAST, FAILED)));
         int n = 0;
@@ -226,7 +226,7 @@ final class ClusterPart {
         t.notes.add(String.format(Locale.ROOT, "%,d rows in %.0f s launcher to exit (%s rows/s), %s task rows/s.",
                 rows, run.child().wallSeconds(), Stats.number(rows / run.child().wallSeconds()),
                 Stats.number(run.taskRowsPerSecond())));
-        t.notes.add("Command: `" + spark.describe(input, rows, ctx.s.engines().get(0)) + " --set spark.master="
+        t.notes.add("Command: `" + spark.describe(input, rows, ctx.s.variants().get(0)) + " --set spark.master="
                 + master(2) + " --set spark.sql.files.maxPartitionBytes=" + SOAK_SPLIT_BYTES + "`.");
     }
 }

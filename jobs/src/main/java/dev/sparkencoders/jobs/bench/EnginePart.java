@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.runtime.EncoderModel;
 
 import java.util.LinkedHashMap;
@@ -20,7 +21,8 @@ import static dev.sparkencoders.jobs.bench.Labels.TPS;
 
 /**
  * Sections 1 and 2: our bare engine (no Spark) with the jobs' length-sorted token-budget batches, and the naive
- * baseline (fixed-count batches in arrival order), once per engine of {@code bench.engines} and per model.
+ * baseline (fixed-count batches in arrival order), once per engine of {@code bench.engines} and precision of
+ * {@code bench.precisions} that engine runs ({@link EnginePrecision}), and per model.
  */
 final class EnginePart {
 
@@ -35,13 +37,17 @@ final class EnginePart {
     void run(List<BenchModel> models, List<String> docs) {
         BenchSettings s = ctx.s;
         Table engine = s.has(Part.ENGINE) ? ctx.r.add(new Table(Labels.ENGINE, "1. Bare engine (no Spark)",
-                "Our BatchRunner as the jobs run it, on each engine of bench.engines: each task tokenizes its share,"
+                "Our BatchRunner as the jobs run it, on each engine of bench.engines at each precision of"
+                        + " bench.precisions it runs (int8: onnxruntime only; the engine column names int8 rows"
+                        + " 'onnxruntime int8', fp32 rows by the engine alone): each task tokenizes its share,"
                         + " then chunks of batch.chunk-rows rows are sorted by length and cut by the token budget ("
                         + s.budget().maxTokens() + " tokens, " + s.budget().maxRows() + " rows). sentences/s and"
                         + " tokens/s count tokenization; GFLOP/s is the matmul FLOPs of the batches run (padding"
-                        + " included) over the encoding time; '% of ceiling' divides it by the measured ceiling at"
-                        + " the layout's cores (section 5); 'sentences/s at ceiling' is what that ceiling would give"
-                        + " for those FLOPs with no time lost anywhere (tokenization not counted).",
+                        + " included) over the encoding time (int8 rows: the same count of matmul operations, so"
+                        + " GOP/s); '% of ceiling' divides it by the measured ceiling of its precision at the"
+                        + " layout's cores (section 5: fp32 rows the best fp32 or bf16 GEMM, int8 rows the best int8"
+                        + " GEMM); 'sentences/s at ceiling' is what that ceiling would give for those FLOPs with no"
+                        + " time lost anywhere (tokenization not counted).",
                 List.of("model", "input", "layout", "engine"),
                 List.of(SPS, TPS, GFLOPS, OF_CEILING, AT_CEILING, TOK, PAD))) : null;
         Table naive = s.has(Part.NAIVE) ? ctx.r.add(new Table(Labels.NAIVE, "2. Naive baseline: fixed-count batches"
@@ -56,14 +62,15 @@ final class EnginePart {
             naive.notes.add("Not run on the 512-token documents: they all have 512 tokens, so arrival order and"
                     + " length order pad the same (not at all).");
         }
-        for (BenchEngine e : s.engines()) {
+        for (EnginePrecision v : s.variants()) {
+            BenchEngine e = v.engine();
             for (BenchModel m : models) {
                 MemoryProbe.resetPeak();
                 for (int threads : modelThreads(e)) {
-                    Benchmark.log("loading " + m.name() + " on " + e.id()
+                    Benchmark.log("loading " + m.name() + " on " + v.label()
                             + (threads > 0 ? " with " + threads + " intra-op threads" : ""));
-                    try (EncoderModel model = threads > 0 ? EncoderModel.load(m.spec(e), threads)
-                            : EncoderModel.load(m.spec(e))) {
+                    try (EncoderModel model = threads > 0 ? EncoderModel.load(m.spec(v), threads)
+                            : EncoderModel.load(m.spec(v))) {
                         EngineBench bench = new EngineBench(e, model, s.budget(), s.chunkRows(), s.naiveBatch());
                         Map<String, List<String>> inputs = new LinkedHashMap<>();
                         inputs.put(SHORT, m.shortTexts());
@@ -75,14 +82,14 @@ final class EnginePart {
                                 if (threads > 0 && layout.threads() != threads) {
                                     continue;
                                 }
-                                List<String> keys = List.of(m.name(), input.getKey(), layout.label(), e.id());
+                                List<String> keys = List.of(m.name(), input.getKey(), layout.label(), v.label());
                                 measure(bench, engine, naive, keys, input.getValue(), layout,
-                                        input.getKey().equals(SHORT));
+                                        input.getKey().equals(SHORT), v.precision());
                             }
                         }
                     }
                 }
-                ctx.notePeak("engine " + e.id() + ", " + m.name() + " loaded");
+                ctx.notePeak("engine " + v.label() + ", " + m.name() + " loaded");
             }
         }
     }
@@ -97,14 +104,14 @@ final class EnginePart {
     }
 
     private void measure(EngineBench bench, Table engine, Table naive, List<String> keys, List<String> texts,
-                         Layout layout, boolean shortTexts) {
+                         Layout layout, boolean shortTexts, Precision precision) {
         ExecutorService pool = BenchContext.pool(layout.tasks());
         try {
             Stats sorted = null;
             if (engine != null) {
                 List<EngineBench.Sample> samples = ctx.repeat("engine " + String.join(" / ", keys),
                         () -> bench.run(texts, layout, EngineBench.Batching.SORTED, pool), EnginePart::describe);
-                Map<String, Stats> metrics = metrics(samples, ctx.ceiling(layout.cores()));
+                Map<String, Stats> metrics = metrics(samples, ctx.ceiling(precision, layout.cores()));
                 sorted = metrics.get(SPS);
                 engine.add(keys, metrics, layout.cores());
             }

@@ -11,6 +11,8 @@ final class Labels {
     static final String SPS = "sentences/s";
     static final String TPS = "tokens/s";
     static final String GFLOPS = "GFLOP/s";
+    /** int8 products: 2*M*K*N integer multiply-adds per second, counted as GFLOP/s counts float ones. */
+    static final String GOPS = "GOP/s";
     static final String OF_CEILING = "% of ceiling";
     static final String AT_CEILING = "sentences/s at ceiling";
     static final String TOK = "tokenization %";
@@ -21,6 +23,7 @@ final class Labels {
     static final String PYTORCH_FP32 = "PyTorch fp32";
     static final String ORT_FP32 = "ONNX Runtime fp32";
     static final String ORT_BF16 = "ONNX Runtime bf16";
+    static final String ORT_INT8 = "ONNX Runtime int8";
 
     /** Table ids. */
     static final String ENGINE = "engine";

@@ -18,15 +18,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
 /**
- * Matrix products through ONNX Runtime's Java API: the {@link MatMulGraph} of a product, one session per task with
- * {@code layout.threads()} intra-op threads, repeated for at least {@link RooflineBench#MIN_SECONDS}; parallel tasks'
- * rates add up, as in {@link RooflineBench}.
+ * Matrix products through ONNX Runtime's Java API: the {@link MatMulGraph} of a product (MatMul in fp32 or bf16,
+ * DynamicQuantizeMatMul in int8), one session per task with {@code layout.threads()} intra-op threads, repeated for
+ * at least {@link RooflineBench#MIN_SECONDS}; parallel tasks' rates add up, as in {@link RooflineBench}. Rates are
+ * 2*M*K*N operations per second: GFLOP/s in fp32 and bf16, GOP/s in int8.
  */
 final class OrtRoofline {
 
     private OrtRoofline() {}
 
-    /** GFLOP/s of {@code p} as A [m, k] x B [k, n] over {@code layout}, the sessions' rates summed. */
+    /** G(FL)OP/s of {@code p} as A [m, k] x B [k, n] over {@code layout}, the sessions' rates summed. */
     static double run(RooflineBench.Product p, Layout layout, MatMulGraph.Precision precision, ExecutorService pool) {
         byte[] model = MatMulGraph.model((int) p.m(), (int) p.k(), (int) p.n(), precision,
                 random((int) (p.k() * p.n()), 2));
@@ -49,7 +50,10 @@ final class OrtRoofline {
         return total;
     }
 
-    /** A [m, k] x B [k, n] computed once by ONNX Runtime on one thread, row-major; bf16 results widened to float. */
+    /**
+     * A [m, k] x B [k, n] computed once by ONNX Runtime on one thread, row-major; bf16 results widened to float, int8
+     * the float result of DynamicQuantizeMatMul over B quantized per column.
+     */
     static float[] multiply(float[] a, int m, int k, float[] b, int n, MatMulGraph.Precision precision) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession session = session(MatMulGraph.model(m, k, n, precision, b), 1);
@@ -57,7 +61,7 @@ final class OrtRoofline {
              OrtSession.Result result = session.run(Map.of(MatMulGraph.INPUT, input))) {
             OnnxTensor y = (OnnxTensor) result.get(0);
             float[] out = new float[m * n];
-            if (precision == MatMulGraph.Precision.FP32) {
+            if (precision != MatMulGraph.Precision.BF16) {
                 y.getFloatBuffer().get(out);
             } else {
                 ByteBuffer bytes = y.getByteBuffer().order(ByteOrder.nativeOrder());
@@ -105,7 +109,7 @@ final class OrtRoofline {
 
     private static OnnxTensor tensor(OrtEnvironment env, float[] values, long[] shape, MatMulGraph.Precision precision)
             throws OrtException {
-        if (precision == MatMulGraph.Precision.FP32) {
+        if (precision != MatMulGraph.Precision.BF16) {
             return OnnxTensor.createTensor(env, FloatBuffer.wrap(values), shape);
         }
         ByteBuffer bytes = ByteBuffer.allocateDirect(values.length * 2).order(ByteOrder.nativeOrder());

@@ -14,7 +14,10 @@ public enum Part {
     NAIVE,
     /** The embed job, launcher to Parquet, in a child process. */
     SPARK,
-    /** The matmul ceiling: the best GEMM of PyTorch and ONNX Runtime (fp32; bf16 where the CPU has it). */
+    /**
+     * The matmul ceilings: the best GEMM of PyTorch and ONNX Runtime (fp32; bf16 where the CPU has it) and, for int8
+     * figures, ONNX Runtime's DynamicQuantizeMatMul.
+     */
     ROOFLINE,
     /** Peak RSS of embed child processes over two row counts. */
     MEMORY,

@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.text.TextTokenizer;
 
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import static dev.sparkencoders.jobs.bench.Labels.DOCS;
 import static dev.sparkencoders.jobs.bench.Labels.MINILM;
@@ -37,8 +39,8 @@ final class PeerPart {
                         + " shipped' (new AllMiniLmL6V2EmbeddingModel(): an executor of " + ctx.cores + " threads,"
                         + " ONNX Runtime's default intra-op threads), and pinned to our layouts (same ONNX file and"
                         + " code path; a session with N intra-op threads and one caller, or N callers with one thread"
-                        + " each). 'engine ÷ peer' divides our best engine's median at the same layout (as shipped:"
-                        + " our best layout) by the peer's. As shipped, the peer's tokenizer file cuts every text at"
+                        + " each). 'engine ÷ peer' divides our best fp32 engine's median at the same layout (as"
+                        + " shipped: our best layout) by the peer's. As shipped, the peer's tokenizer file cuts every text at"
                         + " 128 tokens, so its '512-token docs' row encodes a quarter of each document (no ratio is"
                         + " given there); the pinned peer reads the same file without that cut and encodes whole"
                         + " documents.",
@@ -66,10 +68,10 @@ final class PeerPart {
                     Map<String, Stats> metrics = new LinkedHashMap<>();
                     metrics.put(SPS, Stats.of(seconds.stream().map(x -> n / x).toList()));
                     metrics.put(TPS, Stats.of(seconds.stream().map(x -> tokens.get(input.getKey()) / x).toList()));
-                    Optional<Stats> ours = layout == null
-                            ? figures.best(Labels.ENGINE, Figures.of(MINILM, input.getKey(), null), SPS)
-                            : figures.best(Labels.ENGINE, Figures.of(MINILM, input.getKey(), null)
-                                    .and(x -> x.key(2).equals(layout.label())), SPS);
+                    Predicate<Table.Row> fp32 = Figures.of(MINILM, input.getKey(), null)
+                            .and(figures.atPrecision(Precision.FP32));
+                    Optional<Stats> ours = layout == null ? figures.best(Labels.ENGINE, fp32, SPS)
+                            : figures.best(Labels.ENGINE, fp32.and(x -> x.key(2).equals(layout.label())), SPS);
                     boolean truncatedByPeer = layout == null && input.getKey().equals(DOCS);
                     ours.filter(e -> !truncatedByPeer).ifPresent(e -> metrics.put(ENGINE_OVER_PEER,
                             Stats.single(e.median() / metrics.get(SPS).median())));

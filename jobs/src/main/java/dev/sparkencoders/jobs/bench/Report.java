@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.sparkencoders.encoder.Precision;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -199,8 +200,14 @@ final class Report {
         }
         root.add("settings", config);
         JsonObject roofline = new JsonObject();
-        r.roofline.forEach((cores, g) -> roofline.addProperty(String.valueOf(cores), g));
+        r.roofline.getOrDefault(Precision.FP32, Map.of()).forEach((cores, g) -> roofline.addProperty(
+                String.valueOf(cores), g));
         root.add("roofline_gflops_by_cores", roofline);
+        if (r.roofline.containsKey(Precision.INT8)) {
+            JsonObject int8 = new JsonObject();
+            r.roofline.get(Precision.INT8).forEach((cores, g) -> int8.addProperty(String.valueOf(cores), g));
+            root.add("roofline_int8_gops_by_cores", int8);
+        }
         JsonArray targets = new JsonArray();
         for (Target t : r.targets) {
             JsonObject o = new JsonObject();

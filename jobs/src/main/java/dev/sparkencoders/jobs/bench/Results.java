@@ -1,6 +1,9 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Precision;
+
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +23,27 @@ final class Results {
     final Map<String, Table> tables = new LinkedHashMap<>();
     final List<Target> targets = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
-    /** The roofline by cores used: the best median GFLOP/s over the products and layouts using that many cores. */
-    final Map<Integer, Double> roofline = new TreeMap<>();
+    /**
+     * The roofline by precision, then by cores used: the best median rate over the products and layouts using that
+     * many cores. fp32 holds the best fp32 or bf16 GEMM in GFLOP/s, int8 the best int8 one in GOP/s.
+     */
+    final Map<Precision, Map<Integer, Double>> roofline = new EnumMap<>(Precision.class);
 
     Results(BenchSettings settings, String date, Map<String, String> machine) {
         this.settings = settings;
         this.date = date;
         this.machine = machine;
+    }
+
+    /** The measured ceiling of figures at {@code precision} on {@code cores} cores, or null. */
+    Double ceiling(Precision precision, int cores) {
+        Map<Integer, Double> byCores = roofline.get(precision);
+        return byCores == null ? null : byCores.get(cores);
+    }
+
+    /** Raises the ceiling of {@code precision} on {@code cores} cores to {@code rate} if that is higher. */
+    void raiseCeiling(Precision precision, int cores, double rate) {
+        roofline.computeIfAbsent(precision, x -> new TreeMap<>()).merge(cores, rate, Math::max);
     }
 
     Table table(String id) {

@@ -41,7 +41,7 @@ final class SparkBench {
     }
 
     /** The embed job's arguments for {@code input} on {@code engine}, writing Parquet to {@code output}. */
-    List<String> embedArgs(Path input, Path output, BenchEngine engine) {
+    List<String> embedArgs(Path input, Path output, EnginePrecision engine) {
         List<String> args = new ArrayList<>(List.of("embed", "--set", "input.path=" + input,
                 "--set", "input.format=text", "--set", "output.path=" + output, "--set", "output.format=parquet",
                 "--set", "output.mode=overwrite",
@@ -56,7 +56,7 @@ final class SparkBench {
      * The sql job's arguments: {@value #SQL_QUERY} over {@code input} (the view {@code input}) on {@code engine},
      * writing Parquet to {@code output}.
      */
-    List<String> sqlArgs(Path input, Path output, BenchEngine engine) {
+    List<String> sqlArgs(Path input, Path output, EnginePrecision engine) {
         List<String> args = new ArrayList<>(List.of("sql", "--set", "sql.query=" + SQL_QUERY,
                 "--set", "input.path=" + input, "--set", "input.format=text", "--set", "output.path=" + output,
                 "--set", "output.format=parquet", "--set", "output.mode=overwrite"));
@@ -70,16 +70,16 @@ final class SparkBench {
      * Runs embed over {@code input} ({@code rows} lines) on {@code engine} in a child process and checks every row
      * came out.
      */
-    ChildRun embed(Path input, int rows, BenchEngine engine) {
+    ChildRun embed(Path input, int rows, EnginePrecision engine) {
         return embed(input, rows, engine, "out-" + rows, List.of(), null);
     }
 
     /**
-     * Runs embed as {@link #embed(Path, int, BenchEngine)} does, into {@code outName} under the work folder, with
+     * Runs embed as {@link #embed(Path, int, EnginePrecision)} does, into {@code outName} under the work folder, with
      * {@code extraArgs} after the usual ones (e.g. {@code --set spark.master=...}); {@code sampler}, when not null,
      * samples the child's executors while it runs.
      */
-    ChildRun embed(Path input, int rows, BenchEngine engine, String outName, List<String> extraArgs,
+    ChildRun embed(Path input, int rows, EnginePrecision engine, String outName, List<String> extraArgs,
                    ExecutorSampler sampler) {
         Path output = work.resolve(outName);
         List<String> args = new ArrayList<>(embedArgs(input, output, engine));
@@ -101,7 +101,7 @@ final class SparkBench {
      * process and checks, from the Parquet footers, that every row came out. Job seconds are wall seconds (the sql
      * job writes no run report).
      */
-    ChildRun sql(Path input, int rows, BenchEngine engine) {
+    ChildRun sql(Path input, int rows, EnginePrecision engine) {
         Path output = work.resolve("sql-out-" + rows);
         Launched run = launch("sql", sqlArgs(input, output, engine), engine, rows, null);
         long rowsOut = ParquetRows.count(output);
@@ -118,8 +118,8 @@ final class SparkBench {
      * Runs the launcher with {@code args}, polling its peak RSS (and its executors through {@code sampler}); fails
      * when it exits nonzero.
      */
-    private Launched launch(String job, List<String> args, BenchEngine engine, int rows, ExecutorSampler sampler) {
-        Path log = work.resolve(job + "-" + ++runCount + "-" + engine.id() + "-" + rows + ".log");
+    private Launched launch(String job, List<String> args, EnginePrecision engine, int rows, ExecutorSampler sampler) {
+        Path log = work.resolve(job + "-" + ++runCount + "-" + engine.label().replace(' ', '-') + "-" + rows + ".log");
         long start = System.nanoTime();
         Process process = ChildProcess.start("the " + job + " child process", command(args),
                 settings.projectRoot(), log);
@@ -146,12 +146,12 @@ final class SparkBench {
     }
 
     /** The command of one embed child run, for the report. */
-    String describe(Path input, int rows, BenchEngine engine) {
+    String describe(Path input, int rows, EnginePrecision engine) {
         return "./spark-encoders " + String.join(" ", embedArgs(input, work.resolve("out-" + rows), engine));
     }
 
     /** The command of one sql child run, for the report. */
-    String describeSql(Path input, int rows, BenchEngine engine) {
+    String describeSql(Path input, int rows, EnginePrecision engine) {
         return "./spark-encoders " + String.join(" ", sqlArgs(input, work.resolve("sql-out-" + rows), engine))
                 .replace("sql.query=" + SQL_QUERY, "sql.query=\"" + SQL_QUERY + "\"");
     }

@@ -21,7 +21,8 @@ import static dev.sparkencoders.jobs.bench.Labels.SPS;
 
 /**
  * Sections 4 and 6: the embed job in child processes, launcher to Parquet, start-up included, once per engine of
- * {@code bench.engines}; and the memory check (peak RSS of embed over two row counts, on the first engine).
+ * {@code bench.engines} and precision of {@code bench.precisions} it runs; and the memory check (peak RSS of embed
+ * over two row counts) and the SQL comparison, on the first of those.
  */
 final class SparkPart {
 
@@ -42,8 +43,8 @@ final class SparkPart {
         try {
             SparkBench spark = new SparkBench(ctx.s, work);
             int warmRows = Math.min(200, ctx.s.sparkRows());
-            for (BenchEngine engine : ctx.s.engines()) {
-                Benchmark.log("Spark warm-up on " + engine.id() + ": embed over " + warmRows + " rows");
+            for (EnginePrecision engine : ctx.s.variants()) {
+                Benchmark.log("Spark warm-up on " + engine.label() + ": embed over " + warmRows + " rows");
                 spark.embed(BenchInputs.rowsFile(work, sentences, warmRows), warmRows, engine);
             }
             if (ctx.s.has(Part.SPARK)) {
@@ -68,24 +69,25 @@ final class SparkPart {
     private void timedJobs(SparkBench spark, Path work, List<String> sentences) {
         BenchSettings s = ctx.s;
         Path input = BenchInputs.rowsFile(work, sentences, s.sparkRows());
-        ctx.r.inputs.put("Spark command", "`" + spark.describe(input, s.sparkRows(), s.engines().get(0)) + "`");
+        ctx.r.inputs.put("Spark command", "`" + spark.describe(input, s.sparkRows(), s.variants().get(0)) + "`");
         Table t = ctx.r.add(new Table(Labels.SPARK, "4. Spark embed job (launcher to Parquet, start-up included)",
                 "./spark-encoders embed on local[*] (" + ctx.cores + " cores, one task per core with one"
                         + " intra-op thread each) in a child process with the launcher's java command, timed"
-                        + " from process start to exit, once per engine (" + EngineSeam.ENGINE_KEY + "). 'job'"
+                        + " from process start to exit, once per engine (" + EngineSeam.ENGINE_KEY + ") and"
+                        + " precision (" + EngineSeam.PRECISION_KEY + ", int8 rows named 'onnxruntime int8'). 'job'"
                         + " figures are the run report's (session start to written output). 'overhead' compares"
-                        + " with the same engine's best bare layout on " + ctx.cores + " cores, all-MiniLM-L6-v2,"
+                        + " with the same engine's best bare layout at the same precision on " + ctx.cores + " cores, all-MiniLM-L6-v2,"
                         + " short sentences (section 1).",
                 List.of("job", "rows", "cores", "engine"),
                 List.of("wall s", SPS, "job s", "job rows/s", PEAK, OVERHEAD)));
         Figures figures = new Figures(ctx.r);
-        for (BenchEngine engine : s.engines()) {
+        for (EnginePrecision engine : s.variants()) {
             List<SparkBench.ChildRun> runs = new ArrayList<>();
             for (int i = 1; i <= s.runs(); i++) {
                 SparkBench.ChildRun run = spark.embed(input, s.sparkRows(), engine);
                 runs.add(run);
                 Benchmark.log(String.format(Locale.ROOT, "Spark embed on %s, run %d/%d: %.1f s wall, %s rows/s,"
-                                + " peak RSS %s MiB", engine.id(), i, s.runs(), run.wallSeconds(),
+                                + " peak RSS %s MiB", engine.label(), i, s.runs(), run.wallSeconds(),
                         Stats.number(s.sparkRows() / run.wallSeconds()), Stats.number(run.peakKb() / 1024.0)));
             }
             Map<String, Stats> metrics = new LinkedHashMap<>();
@@ -97,13 +99,13 @@ final class SparkPart {
                 metrics.put(PEAK, Stats.of(runs.stream().map(x -> x.peakKb() / 1024.0).toList()));
             }
             Optional<Stats> bare = figures.best(Labels.ENGINE,
-                    Figures.of(MINILM, SHORT, ctx.cores).and(Figures.onEngine(engine)), SPS);
+                    Figures.of(MINILM, SHORT, ctx.cores).and(Figures.on(engine)), SPS);
             bare.ifPresent(e -> metrics.put(OVERHEAD, Stats.of(runs.stream()
                     .map(x -> 100 * (1 - s.sparkRows() / x.wallSeconds() / e.median())).toList())));
             String rows = String.format(Locale.ROOT, "%,d", s.sparkRows());
-            t.add(List.of("embed", rows, "local[*]", engine.id()), metrics, ctx.cores);
+            t.add(List.of("embed", rows, "local[*]", engine.label()), metrics, ctx.cores);
             if (metrics.containsKey(PEAK)) {
-                ctx.memory.add(List.of("embed child", rows + " rows on " + engine.id() + " (section 4)"),
+                ctx.memory.add(List.of("embed child", rows + " rows on " + engine.label() + " (section 4)"),
                         Map.of(PEAK, metrics.get(PEAK)));
             }
         }
@@ -114,7 +116,7 @@ final class SparkPart {
      * on the first engine.
      */
     private void sqlVsEmbed(SparkBench spark, Path work, List<String> sentences) {
-        BenchEngine engine = ctx.s.engines().get(0);
+        EnginePrecision engine = ctx.s.variants().get(0);
         int rows = ctx.s.sqlRows();
         Path input = BenchInputs.rowsFile(work, sentences, rows);
         List<Double> embed = new ArrayList<>();
@@ -123,13 +125,13 @@ final class SparkPart {
             embed.add(spark.embed(input, rows, engine).wallSeconds());
             sql.add(spark.sql(input, rows, engine).wallSeconds());
             Benchmark.log(String.format(Locale.ROOT, "SQL vs embed on %s, run %d/%d: embed job %.1f s, sql job %.1f s",
-                    engine.id(), i, ctx.s.runs(), embed.get(i - 1), sql.get(i - 1)));
+                    engine.label(), i, ctx.s.runs(), embed.get(i - 1), sql.get(i - 1)));
         }
         Table t = ctx.r.add(new Table(Labels.SQL, "4c. SQL functions vs the embed job",
                 String.format(Locale.ROOT, "The sql job running `%s` over %,d short sentences (a text file, one per"
-                        + " line) against the embed job on the same file, both to Parquet on local[*] with %s=%s,"
+                        + " line) against the embed job on the same file, both to Parquet on local[*] with %s,"
                         + " launcher to exit, alternating. '%s' divides the medians.", SparkBench.SQL_QUERY, rows,
-                        EngineSeam.ENGINE_KEY, engine.id(), SQL_RATIO),
+                        EngineSeam.describe(engine), SQL_RATIO),
                 List.of("job", "rows"), List.of("wall s", SPS, SQL_RATIO)));
         String count = String.format(Locale.ROOT, "%,d", rows);
         Stats embedWall = Stats.of(embed);
@@ -147,15 +149,15 @@ final class SparkPart {
     static final String SQL_JOB = "sql: SELECT value, embed(value)";
 
     private void memoryCheck(SparkBench spark, Path work, List<String> sentences) {
-        BenchEngine engine = ctx.s.engines().get(0);
+        EnginePrecision engine = ctx.s.variants().get(0);
         List<Double> peaks = new ArrayList<>();
         for (int rows : ctx.s.memoryRows()) {
-            Benchmark.log("memory check: embed over " + rows + " rows on " + engine.id());
+            Benchmark.log("memory check: embed over " + rows + " rows on " + engine.label());
             SparkBench.ChildRun run = spark.embed(BenchInputs.rowsFile(work, sentences, rows), rows, engine);
             double mib = run.peakKb() / 1024.0;
             peaks.add(mib);
             ctx.memory.add(List.of("embed child", String.format(Locale.ROOT, "%,d rows on %s (memory check, %.0f s)",
-                    rows, engine.id(), run.wallSeconds())), Map.of(PEAK, Stats.single(mib)));
+                    rows, engine.label(), run.wallSeconds())), Map.of(PEAK, Stats.single(mib)));
         }
         if (peaks.stream().allMatch(x -> x > 0)) {
             ctx.memory.add(List.of("embed child", "difference, % of the first run"),

@@ -1,5 +1,7 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Precision;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +17,11 @@ import static dev.sparkencoders.jobs.bench.Labels.SHORT;
 import static dev.sparkencoders.jobs.bench.Labels.SPS;
 
 /**
- * Judges the targets of issue 14 from a run's figures, once per engine of {@code bench.engines}: every comparison
- * is on all {@code cores} cores, between figures measured in the same run; then the start-up and SQL targets (issue
- * 16) and the scaling and soak targets (issue 15), once each. A target whose figures were not measured is N/A.
+ * Judges the targets of issue 14 from a run's figures, once per engine of {@code bench.engines} and precision of
+ * {@code bench.precisions} it runs ({@link EnginePrecision}): every comparison is on all {@code cores} cores, between
+ * figures measured in the same run at the same precision (at int8, "ONNX Runtime at its best" is ONNX Runtime on
+ * langchain4j's quantized export, and the ceiling the best int8 GEMM); then the start-up and SQL targets (issue 16)
+ * and the scaling and soak targets (issue 15), once each. A target whose figures were not measured is N/A.
  */
 final class TargetJudge {
 
@@ -43,11 +47,14 @@ final class TargetJudge {
         this.cores = cores;
     }
 
-    /** The targets of every engine, in engine order, then the start-up, SQL, scaling and soak targets. */
-    List<Target> judge(List<BenchEngine> engines) {
+    /**
+     * The targets of every engine and precision, in {@link BenchSettings#variants()} order, then the start-up, SQL,
+     * scaling and soak targets.
+     */
+    List<Target> judge(List<EnginePrecision> variants) {
         List<Target> out = new ArrayList<>();
-        for (BenchEngine engine : engines) {
-            out.addAll(judge(engine));
+        for (EnginePrecision variant : variants) {
+            out.addAll(judge(variant));
         }
         out.add(startup());
         out.add(sql());
@@ -57,9 +64,14 @@ final class TargetJudge {
         return out;
     }
 
+    /** The engine and precision the single-run parts ran on: the first pair of the settings. */
+    private String first() {
+        return r.settings.variants().get(0).label();
+    }
+
     /** Two executors' task rows/s over one executor's (section 8). */
     Target scaling() {
-        String name = "Executor scaling [" + r.settings.engines().get(0).id() + "]";
+        String name = "Executor scaling [" + first() + "]";
         String requirement = String.format(Locale.ROOT, ">= %.1fx, 2 executors vs 1 of one core each", SCALING);
         Optional<Stats> ratio = figures.first(Labels.SCALING, x -> x.key(0).equals("2"), ClusterPart.SCALING_RATIO);
         return Target.atLeast(name, requirement, ratio.map(Stats::median).orElse(null), SCALING, "x",
@@ -70,7 +82,7 @@ final class TargetJudge {
 
     /** The largest change of an executor's resident set between the soak's first and last tenth (section 9). */
     Target soakMemory() {
-        String name = "Soak: executor memory flat [" + r.settings.engines().get(0).id() + "]";
+        String name = "Soak: executor memory flat [" + first() + "]";
         String requirement = String.format(Locale.ROOT, "<= %.0f%%, peak RSS of each executor, first vs last 10%%",
                 SOAK_DRIFT);
         Table soak = r.table(Labels.SOAK);
@@ -84,7 +96,7 @@ final class TargetJudge {
 
     /** Failed task attempts during the soak (section 9). */
     Target soakFailures() {
-        String name = "Soak: no task failures [" + r.settings.engines().get(0).id() + "]";
+        String name = "Soak: no task failures [" + first() + "]";
         Optional<Stats> failed = figures.first(Labels.SOAK, x -> x.key(0).startsWith(ClusterPart.TASKS_ROW),
                 ClusterPart.FAILED);
         return Target.atMost(name, "0 failed task attempts", failed.map(Stats::median).orElse(null), 0, "",
@@ -93,7 +105,7 @@ final class TargetJudge {
 
     /** The sql job's median wall time over the embed job's on the same file (section 4c). */
     Target sql() {
-        String name = "SQL embed() vs embed job [" + r.settings.engines().get(0).id() + "]";
+        String name = "SQL embed() vs embed job [" + first() + "]";
         String requirement = String.format(Locale.ROOT, "<= %.2fx, same file, launcher to exit", SQL_RATIO);
         if (r.table(Labels.SQL) == null) {
             return Target.atMost(name, requirement, null, SQL_RATIO, "x", "sql part not run");
@@ -124,60 +136,76 @@ final class TargetJudge {
                         + " (section 4b)");
     }
 
-    List<Target> judge(BenchEngine engine) {
-        String on = " [" + engine.id() + "]";
-        Predicate<Table.Row> ours = Figures.onEngine(engine);
-        Predicate<Table.Row> sparkRow = x -> x.key(3).equals(engine.id());
+    /** The targets of one engine at one precision: against ONNX Runtime at its best, the ceiling and Spark. */
+    List<Target> judge(EnginePrecision variant) {
+        String on = " [" + variant.label() + "]";
+        Precision precision = variant.precision();
+        Predicate<Table.Row> ours = Figures.on(variant);
+        Predicate<Table.Row> sparkRow = Figures.on(variant);
+        Predicate<Table.Row> ortFile = Figures.ortFile(precision);
+        // at fp32 the peer is named as it always was; at int8 the 'from' column says which file it ran
+        String peer = precision == Precision.FP32 ? "" : " on langchain4j's " + precision.id() + " export "
+                + OrtPeerPart.file(precision).resource() + " (ONNX Runtime at its best at " + precision.id() + ")";
         List<Target> out = new ArrayList<>();
 
         Optional<Table.Row> ortBatched = figures.bestRow(Labels.ORT_PEER, Figures.of(MINILM, SHORT, cores)
-                .and(x -> !x.key(2).equals(ONE_PER_CALL)), SPS);
+                .and(ortFile).and(x -> !x.key(2).equals(ONE_PER_CALL)), SPS);
         Optional<Stats> spark = figures.first(Labels.SPARK, sparkRow, SPS);
         int rows = r.settings.sparkRows();
         out.add(Target.atLeast("Embed job vs ONNX Runtime at its best" + on,
                 ">= 1.0x, 46,000 short sentences, start-up included",
                 Figures.ratio(spark, ortBatched.map(x -> x.metrics().get(SPS))), 1.0, "x",
                 "embed job's wall-clock sentences/s over " + String.format(Locale.ROOT, "%,d", rows) + " rows"
-                        + " (section 4) over ONNX Runtime's best batched configuration on the short sentences on "
+                        + " (section 4) over ONNX Runtime's best batched configuration" + peer + " on the short"
+                        + " sentences on "
                         + cores + " cores (section 3b" + ortBatched.map(x -> ": " + x.key(2) + ", " + x.key(3))
                         .orElse("") + ")" + (rows < TARGET_ROWS ? "; NOTE: only " + rows + " rows" : "")));
 
         Optional<Stats> engineDocs = figures.best(Labels.ENGINE, Figures.of(MINILM, DOCS, cores).and(ours), SPS);
         Optional<Stats> ortDocs = figures.best(Labels.ORT_PEER, Figures.of(MINILM, DOCS, cores)
-                .and(x -> x.key(2).equals(ONE_PER_CALL)), SPS);
+                .and(ortFile).and(x -> x.key(2).equals(ONE_PER_CALL)), SPS);
         out.add(Target.atLeast("512-token docs vs ONNX Runtime one per call" + on, ">= 1.0x, steady state, MiniLM",
                 Figures.ratio(engineDocs, ortDocs), 1.0, "x",
                 "bare engine's best layout on " + cores + " cores after its warm-up (section 1) over ONNX Runtime's"
-                        + " best layout with one document per call (section 3b), all-MiniLM-L6-v2, documents/s"));
+                        + " best layout with one document per call" + peer + " (section 3b), all-MiniLM-L6-v2,"
+                        + " documents/s"));
 
         out.add(ofCeiling("BERT-base docs vs measured ceiling" + on, ">= 70% on the 512-token docs", 70,
-                BERT, DOCS, ours, r.settings.bertPath() == null ? "bench.bert-path not set" : null));
+                BERT, DOCS, ours, precision, r.settings.bertPath() == null ? "bench.bert-path not set" : null));
         out.add(ofCeiling("Bare engine vs measured ceiling" + on, ">= 80% on the short sentences", 80,
-                MINILM, SHORT, ours, null));
+                MINILM, SHORT, ours, precision, null));
 
         Optional<Stats> overhead = figures.first(Labels.SPARK, sparkRow, OVERHEAD);
         out.add(Target.atMost("Spark overhead vs bare engine" + on, "<= 10% at equal cores, 46,000 rows,"
                         + " start-up included", overhead.map(Stats::median).orElse(null), 10, "%",
-                "1 - embed job's sentences/s (section 4) over the same engine's best bare layout on " + cores
+                "1 - embed job's sentences/s (section 4) over the same engine's best bare layout"
+                        + (precision == Precision.FP32 ? "" : " at " + precision.id()) + " on " + cores
                         + " cores (section 1), all-MiniLM-L6-v2, short sentences"
                         + (rows < TARGET_ROWS ? "; NOTE: only " + rows + " rows" : "")));
         return out;
     }
 
-    /** Our engine's best matmul GFLOP/s on a model and input over the ceiling, both on every core. */
+    /**
+     * Our engine's best matmul GFLOP/s on a model and input over the ceiling of its precision (fp32: the best fp32
+     * or bf16 GEMM; int8: the best int8 GEMM, in GOP/s), both on every core.
+     */
     private Target ofCeiling(String name, String requirement, double threshold, String model, String input,
-                             Predicate<Table.Row> ours, String missing) {
+                             Predicate<Table.Row> ours, Precision precision, String missing) {
         Optional<Table.Row> best = figures.bestRow(Labels.ENGINE, Figures.of(model, input, cores).and(ours), GFLOPS);
-        Double ceiling = r.roofline.get(cores);
+        Double ceiling = r.ceiling(precision, cores);
         if (missing != null || best.isEmpty() || ceiling == null) {
-            String why = missing != null ? missing : ceiling == null ? "ceiling not measured at " + cores + " cores"
+            String why = missing != null ? missing : ceiling == null ? (precision == Precision.FP32 ? ""
+                    : precision.id() + " ") + "ceiling not measured at " + cores + " cores"
                     : model + " " + input + " not measured on " + cores + " cores";
             return Target.atLeast(name, requirement, null, threshold, "%", why);
         }
         double g = best.get().metrics().get(GFLOPS).median();
+        String basis = precision == Precision.FP32
+                ? "%s on the %s, best layout on %d cores (%s): %s GFLOP/s over the %d-core ceiling %s GFLOP/s (best"
+                        + " GEMM of any engine, section 5)"
+                : "%s on the %s, best layout on %d cores (%s): %s GOP/s over the %d-core int8 ceiling %s GOP/s (best"
+                        + " int8 GEMM, ONNX Runtime's DynamicQuantizeMatMul, section 5)";
         return Target.atLeast(name, requirement, 100 * g / ceiling, threshold, "%", String.format(Locale.ROOT,
-                "%s on the %s, best layout on %d cores (%s): %s GFLOP/s over the %d-core ceiling %s GFLOP/s (best"
-                        + " GEMM of any engine, section 5)", model, input, cores, best.get().key(2),
-                Stats.number(g), cores, Stats.number(ceiling)));
+                basis, model, input, cores, best.get().key(2), Stats.number(g), cores, Stats.number(ceiling)));
     }
 }

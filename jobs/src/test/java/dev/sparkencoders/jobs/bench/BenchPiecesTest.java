@@ -1,8 +1,11 @@
 package dev.sparkencoders.jobs.bench;
 
 import dev.sparkencoders.TestCorpora;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.importer.BundledModel;
+import dev.sparkencoders.jobs.config.CommandLine;
 import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.JobConfig;
 import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.ModelConfig;
@@ -14,6 +17,7 @@ import dev.sparkencoders.spark.PairsTask;
 import dev.sparkencoders.text.LengthBatcher;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TextTokenizer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,13 +43,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The bench's arithmetic and inputs: FLOP counting, medians, STS-B sentences and 512-token documents, that both peers
- * and the plain ONNX Runtime program encode the same texts as our engine, the in-memory MatMul graph, CPU flags, the
- * engine seam, the parts, the start-up commands and the targets.
+ * and the plain ONNX Runtime program encode the same texts as our engine (langchain4j's int8 file the same model),
+ * the in-memory MatMul graph in fp32 and int8 (DynamicQuantizeMatMul), CPU flags, the engine seam, bench.precisions
+ * and the engine and precision pairs, the parts, the start-up commands and the targets per precision.
  */
 class BenchPiecesTest {
 
     @TempDir
     Path dir;
+
+    /** As the bench starts: DJL's engine creates ONNX Runtime's one environment, the bench's own sessions share it. */
+    @BeforeAll
+    static void onnxRuntimeEnvironmentFromDjl() {
+        ai.djl.engine.Engine.getEngine("OnnxRuntime");
+    }
 
     @Test
     void countsMatmulFlopsPerLayerAndAttention() {
@@ -202,6 +213,198 @@ class BenchPiecesTest {
     }
 
     @Test
+    void int8MatMulGraphIsExactOnTheQuantizationGridThroughOnnxRuntime() {
+        // A in [0, 255] with 0 and 255 present: ONNX Runtime's uint8 scale is 1 and its zero point 0; every column
+        // of B has 127 or -127 as its largest magnitude: per-column scale 1. So the int8 product is exact.
+        float[] a = {0, 1, 2, 255, 10, 100};         // [2, 3]
+        float[] b = {127, -3, 5, -127, 0, 127};      // [3, 2]
+        float[] product = OrtRoofline.multiply(a, 2, 3, b, 2, MatMulGraph.Precision.INT8);
+        assertArrayEquals(new float[] {0 * 127 + 1 * 5 + 2 * 0, 0 * -3 + 1 * -127 + 2 * 127,
+                255 * 127 + 10 * 5 + 100 * 0, 255 * -3 + 10 * -127 + 100 * 127}, product, 0f);
+    }
+
+    @Test
+    void int8MatMulGraphIsCloseToTheProductOfTheDequantizedWeights() {
+        // N a multiple of 16, as every encoder's is: ONNX Runtime 1.21.1's DynamicQuantizeMatMul returned garbage at
+        // Y[31][N - 1] for N = 17 and M >= 32 on the avx512_vnni/amx_int8 CPU the bench was extended on.
+        checkInt8Product(33, 64, 32, 11);
+        checkInt8Product(100, 384, 384, 12);
+    }
+
+    private static void checkInt8Product(int m, int k, int n, long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[m * k];
+        float[] w = new float[k * n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat() * 2 - 0.5f;
+        }
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (random.nextFloat() - 0.5f) * (1 + i % n);   // columns of different ranges
+        }
+        // per-column symmetric int8, computed here on its own (in float, as the weights are): scale = max |column| /
+        // 127, q = round(w / scale)
+        double[] dequantized = new double[k * n];
+        for (int j = 0; j < n; j++) {
+            float max = 0;
+            for (int p = 0; p < k; p++) {
+                max = Math.max(max, Math.abs(w[p * n + j]));
+            }
+            float scale = max / 127f;
+            for (int p = 0; p < k; p++) {
+                dequantized[p * n + j] = Math.round(w[p * n + j] / scale) * (double) scale;
+            }
+        }
+        MatMulGraph.Int8 q = MatMulGraph.quantize(w, k, n);
+        for (int j = 0; j < n; j++) {
+            for (int p = 0; p < k; p++) {
+                assertEquals(dequantized[p * n + j], q.values()[p * n + j] * (double) q.scales()[j],
+                        1e-6 * Math.abs(dequantized[p * n + j]) + 1e-9,
+                        "B[" + p + "][" + j + "] as the graph stores it");
+            }
+        }
+        // ONNX Runtime quantizes A per call to uint8 over [min(A, 0), max(A, 0)] in 255 steps: a value moves by half
+        // a step, or up to one step at an end of the range that the rounded zero point clips, so Y[i][j] moves by
+        // at most one step times the sum of |dequantized B| down column j.
+        double min = 0;
+        double max = 0;
+        for (float v : x) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        double step = (max - min) / 255;
+        float[] y = OrtRoofline.multiply(x, m, k, w, n, MatMulGraph.Precision.INT8);
+        double worst = 0;
+        double squares = 0;
+        for (int j = 0; j < n; j++) {
+            double column = 0;
+            double columnSquares = 0;
+            for (int p = 0; p < k; p++) {
+                column += Math.abs(dequantized[p * n + j]);
+                columnSquares += dequantized[p * n + j] * dequantized[p * n + j];
+            }
+            for (int i = 0; i < m; i++) {
+                double expected = 0;
+                for (int p = 0; p < k; p++) {
+                    expected += x[i * k + p] * dequantized[p * n + j];
+                }
+                double bound = step * column + 1e-4 * (1 + Math.abs(expected));
+                double error = expected - y[i * n + j];
+                assertEquals(expected, y[i * n + j], bound, m + "x" + k + "x" + n + ": Y[" + i + "][" + j + "]");
+                worst = Math.max(worst, Math.abs(error));
+                squares += error * error / (step * step * columnSquares);
+            }
+        }
+        assertTrue(worst > 0, "A's quantization shows: the product is not the float one");
+        // rounding errors spread evenly over a step have a root mean square of step / sqrt(12) per value of A
+        double rms = Math.sqrt(squares / (m * n));
+        assertTrue(rms < 0.5, "root mean square error, in steps times the column's norm: " + rms);
+    }
+
+    @Test
+    void int8RooflineRowsHaveTheShapesOfTheFp32OnesAndTheirOwnCeiling() {
+        List<RooflineBench.Product> matMuls = List.of(new RooflineBench.Product("MatMul", 4096, 384, 1536, false));
+        List<RooflineBench.Product> int8 = RooflinePart.int8Products(matMuls);
+        assertEquals(List.of(new RooflineBench.Product("DynamicQuantizeMatMul", 4096, 384, 1536, false)), int8);
+        assertEquals(matMuls.get(0).shape(), int8.get(0).shape());
+        assertEquals(2.0 * 4096 * 384 * 1536, int8.get(0).flops());
+
+        Results r = new Results(settings(46_000), "now", Map.of());
+        r.raiseCeiling(Precision.FP32, 2, 150.0);
+        r.raiseCeiling(Precision.FP32, 2, 120.0);   // bf16 slower than fp32: the best stays
+        r.raiseCeiling(Precision.INT8, 2, 400.0);
+        assertEquals(150.0, r.ceiling(Precision.FP32, 2));
+        assertEquals(400.0, r.ceiling(Precision.INT8, 2));
+        assertEquals(null, r.ceiling(Precision.INT8, 1));
+        String json = Report.json(r);
+        assertTrue(json.contains("\"roofline_gflops_by_cores\": {\n    \"2\": 150.0"), json);
+        assertTrue(json.contains("\"roofline_int8_gops_by_cores\": {\n    \"2\": 400.0"), json);
+    }
+
+    @Test
+    void benchPrecisionsParseAndPairsAnEngineOnlyWithThePrecisionsItRuns() {
+        assertEquals("fp32,int8", ConfigKey.BENCH_PRECISIONS.defaultValue().orElseThrow());
+        assertEquals(List.of(Precision.INT8, Precision.FP32), EnginePrecision.parsePrecisions(" int8, FP32,int8"));
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> EnginePrecision.parsePrecisions("fp32,fp16"));
+        assertEquals("Cannot use bench precision 'fp16': unknown precision (known: fp32,int8)", unknown.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> EnginePrecision.parsePrecisions(" , "));
+
+        List<BenchEngine> both = List.of(BenchEngine.PYTORCH, BenchEngine.ONNXRUNTIME);
+        List<Precision> all = List.of(Precision.FP32, Precision.INT8);
+        List<EnginePrecision> pairs = EnginePrecision.pairs(both, all);
+        assertEquals(List.of("pytorch", "onnxruntime", "onnxruntime int8"),
+                pairs.stream().map(EnginePrecision::label).toList(), "fp32 rows read as before; pytorch int8 skipped");
+        assertEquals(List.of("pytorch int8"), EnginePrecision.skipped(both, all));
+        assertEquals(List.of(), EnginePrecision.skipped(List.of(BenchEngine.ONNXRUNTIME), all));
+        assertEquals(pairs, settings(46_000, both, all).variants());
+        assertEquals(List.of("onnxruntime int8"), EnginePrecision.pairs(both, List.of(Precision.INT8)).stream()
+                .map(EnginePrecision::label).toList());
+        IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class,
+                () -> new EnginePrecision(BenchEngine.PYTORCH, Precision.INT8));
+        assertTrue(invalid.getMessage().startsWith("Cannot run pytorch at int8: int8 runs on onnxruntime only"),
+                invalid.getMessage());
+
+        assertEquals(all, BenchJob.precisions(benchConfig(Map.of()), both), "the default");
+        assertEquals(List.of(Precision.INT8), BenchJob.precisions(benchConfig(Map.of("bench.precisions", "int8")),
+                List.of(BenchEngine.ONNXRUNTIME)));
+        JobConfigException none = assertThrows(JobConfigException.class, () -> BenchJob.precisions(
+                benchConfig(Map.of("bench.engines", "pytorch", "bench.precisions", "int8")),
+                List.of(BenchEngine.PYTORCH)));
+        assertTrue(none.getMessage().startsWith("Cannot use bench.engines=pytorch with bench.precisions=int8: no"
+                + " engine runs at these precisions"), none.getMessage());
+        JobConfigException bad = assertThrows(JobConfigException.class, () -> BenchJob.precisions(
+                benchConfig(Map.of("bench.precisions", "bf16")), both));
+        assertTrue(bad.getMessage().contains("'bf16': unknown precision") && bad.getMessage().endsWith(
+                "(bench.precisions)"), bad.getMessage());
+    }
+
+    @Test
+    void engineSeamAsksForInt8ThroughModelPrecision() {
+        EnginePrecision int8 = new EnginePrecision(BenchEngine.ONNXRUNTIME, Precision.INT8);
+        assertEquals(List.of("--set", "model.engine=onnxruntime", "--set", "model.precision=int8"),
+                EngineSeam.childArgs(int8));
+        assertEquals(List.of("--set", "model.engine=onnxruntime"),
+                EngineSeam.childArgs(EnginePrecision.fp32(BenchEngine.ONNXRUNTIME)), "fp32 is the default");
+        ModelSpec spec = EngineSeam.modelSpec(int8, null, 512);
+        assertEquals(Precision.INT8, spec.precisionOrFp32());
+        assertEquals(dev.sparkencoders.encoder.Engine.ONNXRUNTIME, spec.engine());
+        assertEquals(Precision.FP32, EngineSeam.modelSpec(BenchEngine.ONNXRUNTIME, null, 512).precisionOrFp32());
+        assertEquals("model.engine=onnxruntime, model.precision=int8", EngineSeam.describe(int8));
+        assertEquals("model.engine=pytorch", EngineSeam.describe(EnginePrecision.fp32(BenchEngine.PYTORCH)));
+
+        SparkBench spark = new SparkBench(settings(46_000), dir);
+        List<String> args = spark.embedArgs(dir.resolve("in.txt"), dir.resolve("out"), int8);
+        assertEquals(List.of("--set", "model.engine=onnxruntime", "--set", "model.precision=int8"),
+                args.subList(args.size() - 4, args.size()));
+        assertTrue(spark.describe(dir.resolve("in.txt"), 10, int8).endsWith(
+                "--set model.engine=onnxruntime --set model.precision=int8"));
+    }
+
+    @Test
+    void onnxRuntimePeerRunsLangchain4jsQuantizedFileOnTheSameModel() {
+        var file = TestCorpora.sharedData().resolve("stsb/sts-dev.csv");
+        List<String> sentences = BenchInputs.stsbSentences(file, 12);
+        Checkpoint minilm = Checkpoint.open(BundledModel.path());
+        BenchModel model = new BenchModel(Labels.MINILM, null, minilm.config(), sentences);
+        byte[] quantized = OrtPeerPart.onnxModel(OrtPeerPart.INT8_FILE);
+        assertTrue(quantized.length > 1_000_000 && quantized.length < OrtPeerPart.onnxModel().length / 2,
+                "the int8 file is a quarter of the fp32 one: " + quantized.length);
+        assertEquals("all-minilm-l6-v2-q.onnx (int8)", OrtPeerPart.INT8_FILE.label());
+        assertEquals(OrtPeerPart.INT8_FILE, OrtPeerPart.file(Precision.INT8));
+        try (TextTokenizer tokenizer = TextTokenizer.load(minilm.tokenizerFile(), BenchInputs.DOC_TOKENS)) {
+            List<float[]> fp32 = OrtPeerPart.engineVectors(model, EnginePrecision.fp32(BenchEngine.PYTORCH),
+                    sentences);
+            List<float[]> theirs = OrtPeerPart.peerVectors(model, quantized, sentences, tokenizer);
+            double min = OrtPeerPart.minCosine(fp32, theirs);
+            assertTrue(min > OrtPeerPart.MIN_COSINE_INT8 && min < 0.99999, "quantized file vs our fp32: " + min);
+            List<float[]> ours = OrtPeerPart.engineVectors(model,
+                    new EnginePrecision(BenchEngine.ONNXRUNTIME, Precision.INT8), sentences);
+            double own = OrtPeerPart.minCosine(fp32, ours);
+            assertTrue(own > OrtPeerPart.MIN_COSINE_INT8 && own < 0.99999, "our int8 vs our fp32: " + own);
+        }
+    }
+
+    @Test
     void readsSimdFlagsFromARealCpuinfoLine() {
         // the flags line of the AMD EPYC (AVX2 + FMA) machine the bench was written on
         CpuFlags avx2 = CpuFlags.parse("flags\t\t: fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat"
@@ -249,19 +452,28 @@ class BenchPiecesTest {
                 figures(Labels.SPS, 600, Labels.GFLOPS, 190), 1);   // one core: not compared
         engine.add(List.of(Labels.MINILM, Labels.DOCS, "2 threads", "pytorch"), figures(Labels.SPS, 15, Labels.GFLOPS,
                 120), 2);
-        Table ort = r.add(new Table(Labels.ORT_PEER, "3b", "", List.of("model", "input", "batching", "layout"),
-                List.of(Labels.SPS)));
-        ort.add(List.of(Labels.MINILM, Labels.SHORT, "length-sorted batches of 64", "2 tasks x 1 thread"),
+        Table ort = r.add(new Table(Labels.ORT_PEER, "3b", "", List.of("model", "input", "batching", "layout",
+                "ONNX file"), List.of(Labels.SPS)));
+        String fp32File = OrtPeerPart.FP32_FILE.label();
+        ort.add(List.of(Labels.MINILM, Labels.SHORT, "length-sorted batches of 64", "2 tasks x 1 thread", fp32File),
                 figures(Labels.SPS, 800), 2);
-        ort.add(List.of(Labels.MINILM, Labels.SHORT, "one per call", "2 tasks x 1 thread"), figures(Labels.SPS, 9000), 2);
-        ort.add(List.of(Labels.MINILM, Labels.DOCS, "one per call", "2 tasks x 1 thread"), figures(Labels.SPS, 17.4), 2);
+        ort.add(List.of(Labels.MINILM, Labels.SHORT, "one per call", "2 tasks x 1 thread", fp32File),
+                figures(Labels.SPS, 9000), 2);
+        ort.add(List.of(Labels.MINILM, Labels.DOCS, "one per call", "2 tasks x 1 thread", fp32File),
+                figures(Labels.SPS, 17.4), 2);
+        String int8File = OrtPeerPart.INT8_FILE.label();   // faster, and not what the fp32 targets compare with
+        ort.add(List.of(Labels.MINILM, Labels.SHORT, "length-sorted batches of 64", "2 tasks x 1 thread", int8File),
+                figures(Labels.SPS, 5000), 2);
+        ort.add(List.of(Labels.MINILM, Labels.DOCS, "one per call", "2 tasks x 1 thread", int8File),
+                figures(Labels.SPS, 40), 2);
         Table spark = r.add(new Table(Labels.SPARK, "4", "", List.of("job", "rows", "cores", "engine"),
                 List.of(Labels.SPS, Labels.OVERHEAD)));
         spark.add(List.of("embed", "46,000", "local[*]", "pytorch"), figures(Labels.SPS, 840, Labels.OVERHEAD, 6.7), 2);
-        r.roofline.put(1, 250.0);
-        r.roofline.put(2, 200.0);
+        r.raiseCeiling(Precision.FP32, 1, 250.0);
+        r.raiseCeiling(Precision.FP32, 2, 200.0);
+        r.raiseCeiling(Precision.INT8, 2, 100.0);   // an int8 ceiling does not judge fp32 figures
 
-        List<Target> targets = new TargetJudge(r, 2).judge(List.of(BenchEngine.PYTORCH));
+        List<Target> targets = new TargetJudge(r, 2).judge(List.of(EnginePrecision.fp32(BenchEngine.PYTORCH)));
         Map<String, Target> byName = new LinkedHashMap<>();
         targets.forEach(t -> byName.put(t.name().replace(" [pytorch]", ""), t));
         assertEquals(10, targets.size(), byName.keySet().toString());
@@ -291,8 +503,75 @@ class BenchPiecesTest {
 
         Results fewRows = new Results(settings(11_000), "now", Map.of());
         fewRows.add(spark);
-        Target noted = new TargetJudge(fewRows, 2).judge(BenchEngine.PYTORCH).get(4);
+        Target noted = new TargetJudge(fewRows, 2).judge(EnginePrecision.fp32(BenchEngine.PYTORCH)).get(4);
         assertTrue(noted.basis().contains("NOTE: only 11000 rows"), noted.basis());
+    }
+
+    @Test
+    void judgesInt8AgainstTheQuantizedPeerAndTheInt8Ceiling() {
+        Results r = new Results(settings(46_000, List.of(BenchEngine.PYTORCH, BenchEngine.ONNXRUNTIME),
+                List.of(Precision.FP32, Precision.INT8)), "now", Map.of());
+        Table engine = r.add(new Table(Labels.ENGINE, "1", "", List.of("model", "input", "layout", "engine"),
+                List.of(Labels.SPS, Labels.GFLOPS)));
+        engine.add(List.of(Labels.MINILM, Labels.SHORT, "2 tasks x 1 thread", "onnxruntime"),
+                figures(Labels.SPS, 900, Labels.GFLOPS, 170), 2);
+        engine.add(List.of(Labels.MINILM, Labels.SHORT, "2 tasks x 1 thread", "onnxruntime int8"),
+                figures(Labels.SPS, 2400, Labels.GFLOPS, 450), 2);
+        engine.add(List.of(Labels.MINILM, Labels.DOCS, "2 threads", "onnxruntime"), figures(Labels.SPS, 15), 2);
+        engine.add(List.of(Labels.MINILM, Labels.DOCS, "2 threads", "onnxruntime int8"), figures(Labels.SPS, 26), 2);
+        Table ort = r.add(new Table(Labels.ORT_PEER, "3b", "", List.of("model", "input", "batching", "layout",
+                "ONNX file"), List.of(Labels.SPS)));
+        String fp32File = OrtPeerPart.FP32_FILE.label();
+        String int8File = OrtPeerPart.INT8_FILE.label();
+        ort.add(List.of(Labels.MINILM, Labels.SHORT, "length-sorted batches of 64", "2 tasks x 1 thread", fp32File),
+                figures(Labels.SPS, 800), 2);
+        ort.add(List.of(Labels.MINILM, Labels.SHORT, "length-sorted batches of 64", "2 tasks x 1 thread", int8File),
+                figures(Labels.SPS, 2000), 2);
+        ort.add(List.of(Labels.MINILM, Labels.SHORT, "one per call", "2 tasks x 1 thread", int8File),
+                figures(Labels.SPS, 90_000), 2);
+        ort.add(List.of(Labels.MINILM, Labels.DOCS, "one per call", "2 tasks x 1 thread", fp32File),
+                figures(Labels.SPS, 17.4), 2);
+        ort.add(List.of(Labels.MINILM, Labels.DOCS, "one per call", "2 tasks x 1 thread", int8File),
+                figures(Labels.SPS, 20), 2);
+        Table spark = r.add(new Table(Labels.SPARK, "4", "", List.of("job", "rows", "cores", "engine"),
+                List.of(Labels.SPS, Labels.OVERHEAD)));
+        spark.add(List.of("embed", "46,000", "local[*]", "onnxruntime"), figures(Labels.SPS, 840, Labels.OVERHEAD,
+                6.7), 2);
+        spark.add(List.of("embed", "46,000", "local[*]", "onnxruntime int8"), figures(Labels.SPS, 1900,
+                Labels.OVERHEAD, 20.8), 2);
+        r.raiseCeiling(Precision.FP32, 2, 200.0);
+        r.raiseCeiling(Precision.INT8, 2, 500.0);
+
+        List<Target> targets = new TargetJudge(r, 2).judge(r.settings.variants());
+        assertEquals(20, targets.size(), "five per pair (pytorch, onnxruntime, onnxruntime int8), then five once");
+        Map<String, Target> byName = new LinkedHashMap<>();
+        targets.forEach(t -> byName.put(t.name(), t));
+
+        Target job = byName.get("Embed job vs ONNX Runtime at its best [onnxruntime int8]");
+        assertEquals(1900 / 2000.0, job.value(), 1e-9, job.basis());
+        assertEquals(Target.FAIL, job.status());
+        assertTrue(job.basis().contains("all-minilm-l6-v2-q.onnx (ONNX Runtime at its best at int8)"), job.basis());
+        Target fp32Job = byName.get("Embed job vs ONNX Runtime at its best [onnxruntime]");
+        assertEquals(840 / 800.0, fp32Job.value(), 1e-9, "fp32 against the fp32 file only");
+        assertFalse(fp32Job.basis().contains("-q.onnx"), fp32Job.basis());
+
+        Target docs = byName.get("512-token docs vs ONNX Runtime one per call [onnxruntime int8]");
+        assertEquals(26 / 20.0, docs.value(), 1e-9);
+        assertEquals(Target.PASS, docs.status());
+        assertTrue(docs.basis().contains("all-minilm-l6-v2-q.onnx"), docs.basis());
+        assertEquals(15 / 17.4, byName.get("512-token docs vs ONNX Runtime one per call [onnxruntime]").value(), 1e-9);
+
+        Target ceiling = byName.get("Bare engine vs measured ceiling [onnxruntime int8]");
+        assertEquals(90, ceiling.value(), 1e-9, "450 GOP/s of the int8 ceiling 500: " + ceiling.basis());
+        assertTrue(ceiling.basis().contains("int8 ceiling 500 GOP/s (best int8 GEMM"), ceiling.basis());
+        assertEquals(85, byName.get("Bare engine vs measured ceiling [onnxruntime]").value(), 1e-9,
+                "170 of the fp32 ceiling 200");
+        assertEquals(20.8, byName.get("Spark overhead vs bare engine [onnxruntime int8]").value(), 1e-9);
+
+        Target pytorch = byName.get("Embed job vs ONNX Runtime at its best [pytorch]");
+        assertEquals(Target.NOT_MEASURED, pytorch.status(), "no pytorch embed job in these figures");
+        assertFalse(byName.keySet().stream().anyMatch(x -> x.contains("pytorch int8")), byName.keySet().toString());
+        assertEquals("SQL embed() vs embed job [pytorch]", targets.get(16).name(), "the first pair");
     }
 
     @Test
@@ -375,7 +654,8 @@ class BenchPiecesTest {
         Files.writeString(root.resolve("jobs/target/launcher/jvm-options.txt"), "--add-opens=a=b  -Dx=y\n");
         BenchSettings settings = new BenchSettings(root, Path.of("sts-dev.csv"), null, 1, Set.of(Part.STARTUP),
                 Path.of("B.md"), 0, 0, 16, List.of(1, 2), 2, 32, 46_000, 11_500, List.of(10_000, 100_000),
-                23_000, 1_000_000, List.of(BenchEngine.PYTORCH), List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
+                23_000, 1_000_000, List.of(BenchEngine.PYTORCH), List.of(Precision.FP32), List.of(64), List.of(1, 4),
+                TokenBudget.DEFAULT, 2048, "bench", Map.of());
         Path work = dir.resolve("work");
         StartupBench children = new StartupBench(settings, work, work.resolve("m.onnx"), work.resolve("t.json"),
                 "A man is playing a flute.", 384);
@@ -426,6 +706,10 @@ class BenchPiecesTest {
         return target;
     }
 
+    private static JobConfig benchConfig(Map<String, String> sets) {
+        return JobConfig.resolve(new CommandLine("bench", null, sets));
+    }
+
     private static Results startupResults(Stats embed, Stats plain) {
         Results r = new Results(settings(46_000), "now", Map.of());
         Table t = r.add(new Table(Labels.STARTUP, "4b", "", List.of("program", "what"),
@@ -444,9 +728,13 @@ class BenchPiecesTest {
     }
 
     private static BenchSettings settings(int sparkRows) {
+        return settings(sparkRows, List.of(BenchEngine.PYTORCH), List.of(Precision.FP32));
+    }
+
+    private static BenchSettings settings(int sparkRows, List<BenchEngine> engines, List<Precision> precisions) {
         return new BenchSettings(Path.of("."), Path.of("sts-dev.csv"), null, 1, Set.of(Part.ENGINE), Path.of("B.md"),
                 0, 0, 16, List.of(1, 2), 2, 32, sparkRows, 11_500, List.of(10_000, 100_000), 23_000, 1_000_000,
-                List.of(BenchEngine.PYTORCH),
+                engines, precisions,
                 List.of(64), List.of(1, 4), TokenBudget.DEFAULT, 2048, "bench", Map.of());
     }
 }
