@@ -66,24 +66,28 @@ final class GraphOps {
     }
 
     /**
-     * x W^T through DynamicQuantizeMatMul: the weight as int8 [in, out] with per-column scales (no zero point), x
-     * quantized to uint8 by ONNX Runtime on every call. Shared weights (ALBERT) share their initializers.
+     * x W^T through DynamicQuantizeMatMul: the weight as int8 [in, columns] with per-column scales (no zero point),
+     * x quantized to uint8 by ONNX Runtime on every call, then a Slice back to {@code out} columns when
+     * {@link Int8Weight} padded them. Shared weights (ALBERT) share their initializers.
      */
     private String quantizedProduct(String x, String name, long out, long in) {
-        String known = initializers.get(name);
-        String base;
-        if (known != null) {
-            base = known;
-        } else {
+        String base = initializers.get(name);
+        int columns = Int8Weight.columns((int) out);
+        if (base == null) {
             String stored = weights.locate(name, out, in);
             base = stored != null ? stored : name;
-            model.int8s(base + ".int8", new long[] {in, out},
+            model.int8s(base + ".int8", new long[] {in, columns},
                     () -> Int8Weight.quantize(file.read(stored).data(), (int) out, (int) in).values());
-            model.floats(base + ".scale", new long[] {out},
+            model.floats(base + ".scale", new long[] {columns},
                     () -> Int8Weight.quantize(file.read(stored).data(), (int) out, (int) in).scales());
             initializers.put(name, base);
         }
-        return model.microsoftNode("DynamicQuantizeMatMul", List.of(x, base + ".int8", base + ".scale"));
+        String product = model.microsoftNode("DynamicQuantizeMatMul", List.of(x, base + ".int8", base + ".scale"));
+        if (columns == out) {
+            return product;
+        }
+        return model.node("Slice", List.of(product, model.int64s(new long[] {1}, 0), model.int64s(new long[] {1}, out),
+                model.int64s(new long[] {1}, -1)));
     }
 
     /** A feed-forward activation: exact GELU (Div/Erf/Add/Mul/Mul), its tanh form, or ReLU. */
