@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * The instruction prefixes an embedding model was trained with (E5's {@code "query: "} and {@code "passage: "},
@@ -55,7 +56,7 @@ public record SentencePrompts(Map<String, String> prompts, String defaultName) {
         String prefix = prompts.get(wanted);
         if (prefix == null) {
             throw new IllegalArgumentException("Cannot use prompt '" + wanted + "': the model declares "
-                    + (prompts.isEmpty() ? "no prompts" : "only " + prompts.keySet()) + " in " + FILE
+                    + (prompts.isEmpty() ? "no prompts" : "only " + new TreeSet<>(prompts.keySet())) + " in " + FILE
                     + " (name one of those or " + NONE + ", or record prompts at import with model.query-prefix)");
         }
         return prefix;

@@ -218,8 +218,8 @@ class TextEmbedderPipelineTest {
         }
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> base.copy(new ParamMap()).setPrompt("title").transform(input));
-        assertTrue(unknown.getMessage().startsWith("Cannot use prompt 'title': the model declares only [query,"
-                + " passage]"), unknown.getMessage());
+        assertTrue(unknown.getMessage().startsWith("Cannot use prompt 'title': the model declares only [passage,"
+                + " query]"), unknown.getMessage());
     }
 
     @Test
