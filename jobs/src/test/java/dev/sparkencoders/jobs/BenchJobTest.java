@@ -67,15 +67,22 @@ class BenchJobTest {
         for (JsonElement row : engine) {
             JsonObject metrics = row.getAsJsonObject().getAsJsonObject("metrics");
             for (String metric : List.of("sentences/s", "tokens/s", "GFLOP/s", "% of ceiling", "tokenization %")) {
+                assertTrue(metrics.has(metric), "engine row has " + metric + ": " + row + "\n" + json);
                 double median = metrics.getAsJsonObject(metric).get("median").getAsDouble();
                 assertTrue(median > 0, metric + " is positive: " + row);
             }
         }
         assertTrue(tables.getAsJsonObject("naive").getAsJsonArray("rows").size() >= 1);
+        List<String> rooflineEngines = new ArrayList<>();
         for (JsonElement row : tables.getAsJsonObject("roofline").getAsJsonArray("rows")) {
-            assertTrue(row.getAsJsonObject().getAsJsonObject("metrics").getAsJsonObject("GFLOP/s").get("median")
-                    .getAsDouble() > 0, "roofline is positive: " + row);
+            String engineName = row.getAsJsonObject().get("engine").getAsString();
+            rooflineEngines.add(engineName);
+            String metric = engineName.endsWith("int8") ? "GOP/s" : "GFLOP/s";
+            assertTrue(row.getAsJsonObject().getAsJsonObject("metrics").getAsJsonObject(metric).get("median")
+                    .getAsDouble() > 0, "roofline " + metric + " is positive: " + row);
         }
+        assertTrue(rooflineEngines.containsAll(List.of("PyTorch fp32", "ONNX Runtime fp32", "ONNX Runtime int8")),
+                "the roofline measures every engine and precision: " + rooflineEngines);
         JsonArray targets = json.getAsJsonArray("targets");
         assertEquals(10, targets.size());
         List<String> statuses = new ArrayList<>();
