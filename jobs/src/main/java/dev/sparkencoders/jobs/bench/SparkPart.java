@@ -147,6 +147,7 @@ final class SparkPart {
     static final String SQL_RATIO = "÷ embed job";
     static final String EMBED_JOB = "embed job";
     static final String SQL_JOB = "sql: SELECT value, embed(value)";
+    static final String MEMORY_GROWTH = "difference, % of the first run";
 
     private void memoryCheck(SparkBench spark, Path work, List<String> sentences) {
         EnginePrecision engine = ctx.s.variants().get(0);
@@ -160,7 +161,7 @@ final class SparkPart {
                     rows, engine.label(), run.wallSeconds())), Map.of(PEAK, Stats.single(mib)));
         }
         if (peaks.stream().allMatch(x -> x > 0)) {
-            ctx.memory.add(List.of("embed child", "difference, % of the first run"),
+            ctx.memory.add(List.of("embed child", MEMORY_GROWTH),
                     Map.of(PEAK, Stats.single(100 * (peaks.get(1) - peaks.get(0)) / peaks.get(0))));
         } else {
             ctx.r.notes.add("The memory check has no result: the embed child processes' peak RSS could not be"

@@ -21,7 +21,7 @@ import static dev.sparkencoders.jobs.bench.Labels.SPS;
  * {@code bench.precisions} it runs ({@link EnginePrecision}): every comparison is on all {@code cores} cores, between
  * figures measured in the same run at the same precision (at int8, "ONNX Runtime at its best" is ONNX Runtime on
  * langchain4j's quantized export, and the ceiling the best int8 GEMM); then the start-up and SQL targets (issue 16)
- * and the scaling and soak targets (issue 15), once each. A target whose figures were not measured is N/A.
+ * and the memory, scaling and soak targets (issue 15), once each. A target whose figures were not measured is N/A.
  */
 final class TargetJudge {
 
@@ -34,6 +34,8 @@ final class TargetJudge {
     static final double SQL_RATIO = 1.25;
     /** The least two executors must give over one, in task rows/s. */
     static final double SCALING = 1.8;
+    /** The most the embed job's peak resident set may grow from the memory check's first row count to its second, in %. */
+    static final double MEMORY_GROWTH = 10;
     /** The most an executor's resident set may change between the soak's first and last tenth, in %. */
     static final double SOAK_DRIFT = 10;
 
@@ -49,7 +51,7 @@ final class TargetJudge {
 
     /**
      * The targets of every engine and precision, in {@link BenchSettings#variants()} order, then the start-up, SQL,
-     * scaling and soak targets.
+     * memory, scaling and soak targets.
      */
     List<Target> judge(List<EnginePrecision> variants) {
         List<Target> out = new ArrayList<>();
@@ -58,6 +60,7 @@ final class TargetJudge {
         }
         out.add(startup());
         out.add(sql());
+        out.add(memory());
         out.add(scaling());
         out.add(soakMemory());
         out.add(soakFailures());
@@ -67,6 +70,19 @@ final class TargetJudge {
     /** The engine and precision the single-run parts ran on: the first pair of the settings. */
     private String first() {
         return r.settings.variants().get(0).label();
+    }
+
+    /** The embed job's peak RSS over the memory check's larger row count against its smaller one (section 6). */
+    Target memory() {
+        String name = "Embed job memory flat [" + first() + "]";
+        List<Integer> rows = r.settings.memoryRows();
+        String counts = String.format(Locale.ROOT, "%,d vs %,d rows", rows.get(rows.size() - 1), rows.get(0));
+        Optional<Stats> growth = figures.first(Labels.MEMORY, x -> x.key(1).equals(SparkPart.MEMORY_GROWTH),
+                Labels.PEAK);
+        return Target.atMost(name, String.format(Locale.ROOT, "<= %.0f%%, peak RSS, %s", MEMORY_GROWTH, counts),
+                growth.map(Stats::median).orElse(null), MEMORY_GROWTH, "%", growth.isEmpty() ? "memory part not run"
+                        : "change of the embed job's whole-process peak RSS (launcher to exit) from the smaller to the"
+                        + " larger file (section 6)");
     }
 
     /** Two executors' task rows/s over one executor's (section 8). */

@@ -476,7 +476,7 @@ class BenchPiecesTest {
         List<Target> targets = new TargetJudge(r, 2).judge(List.of(EnginePrecision.fp32(BenchEngine.PYTORCH)));
         Map<String, Target> byName = new LinkedHashMap<>();
         targets.forEach(t -> byName.put(t.name().replace(" [pytorch]", ""), t));
-        assertEquals(10, targets.size(), byName.keySet().toString());
+        assertEquals(11, targets.size(), byName.keySet().toString());
 
         Target job = byName.get("Embed job vs ONNX Runtime at its best");
         assertEquals(840 / 800.0, job.value(), 1e-9, "one-per-call rows are not 'batched': " + job.basis());
@@ -543,7 +543,7 @@ class BenchPiecesTest {
         r.raiseCeiling(Precision.INT8, 2, 500.0);
 
         List<Target> targets = new TargetJudge(r, 2).judge(r.settings.variants());
-        assertEquals(20, targets.size(), "five per pair (pytorch, onnxruntime, onnxruntime int8), then five once");
+        assertEquals(21, targets.size(), "five per pair (pytorch, onnxruntime, onnxruntime int8), then six once");
         Map<String, Target> byName = new LinkedHashMap<>();
         targets.forEach(t -> byName.put(t.name(), t));
 
@@ -575,7 +575,7 @@ class BenchPiecesTest {
     }
 
     @Test
-    void judgesScalingAndSoakFromTheirTables() {
+    void judgesMemoryScalingAndSoakFromTheirTables() {
         Results r = new Results(settings(46_000), "now", Map.of());
         Table scaling = r.add(new Table(Labels.SCALING, "8", "", List.of("executors", "rows"),
                 List.of(ClusterPart.SCALING_RATIO)));
@@ -587,7 +587,16 @@ class BenchPiecesTest {
         soak.add(List.of("executor 2 (pid 2)", "900"), Map.of(ClusterPart.RSS_CHANGE, Stats.single(-12.5)));
         soak.add(List.of(ClusterPart.TASKS_ROW + " (50)", ""), Map.of(ClusterPart.FAILED, Stats.single(0)));
         TargetJudge judge = new TargetJudge(r, 2);
+        assertEquals(Target.NOT_MEASURED, judge.memory().status(), "the memory part did not run");
+        Table memory = r.add(new Table(Labels.MEMORY, "6", "", List.of("process", "what"), List.of(Labels.PEAK)));
+        memory.add(List.of("embed child", "11,500 rows"), Map.of(Labels.PEAK, Stats.single(1000)));
+        memory.add(List.of("embed child", "46,000 rows"), Map.of(Labels.PEAK, Stats.single(1120)));
+        memory.add(List.of("embed child", SparkPart.MEMORY_GROWTH), Map.of(Labels.PEAK, Stats.single(12.0)));
 
+        Target grew = judge.memory();
+        assertEquals(12.0, grew.value(), 1e-9);
+        assertEquals(Target.FAIL, grew.status(), "12% is above 10%");
+        assertEquals("<= 10%, peak RSS, 100,000 vs 10,000 rows", grew.requirement());
         Target scaled = judge.scaling();
         assertEquals(1.7, scaled.value(), 1e-9);
         assertEquals(Target.FAIL, scaled.status(), "1.7x is below 1.8x");
