@@ -25,10 +25,6 @@ import java.util.stream.Collectors;
  *       for the thread that starts the engine and for threads once they run an op that goes through
  *       {@code at::parallel_for} (a matmul alone does not); {@code OMP_NUM_THREADS} sets it for every
  *       thread, so the executors get both;</li>
- *   <li>32 MB G1 heap regions ({@code -XX:G1HeapRegionSize=32m}, unless the options set a size): with the default
- *       regions of a few GB heap (1-2 MB) a batch's hidden states and Parquet's page buffers are humongous
- *       objects, each taking whole regions outside the young generation, and an executor's resident memory
- *       grows with the rows it writes; with 32 MB regions it stays flat;</li>
  *   <li>with {@code output.table}: the table format's SQL extension and catalogs ({@link TableOutput#sparkSettings});</li>
  *   <li>for local masters ({@code local[...]}, {@code local-cluster[...]}): no web UI (its server takes about a
  *       second to start and a batch job on one machine reports its progress in the log; {@code spark.ui.enabled=true}
@@ -47,8 +43,6 @@ public final class SparkSessions {
 
     static final String OFFLINE_OPTION = "-Dai.djl.offline=true";
     static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
-    static final String REGION_OPTION = "-XX:G1HeapRegionSize=";
-    static final String REGION_SIZE = "32m";
     static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
     static final String SCALA_VERSION = "2.13";
     static final String EXTENSIONS = "spark.sql.extensions";
@@ -93,9 +87,6 @@ public final class SparkSessions {
         int taskCpus = conf.getInt("spark.task.cpus", 1);
         if (!options.contains("-D" + THREADS_PROPERTY + "=")) {
             options = options + " -D" + THREADS_PROPERTY + "=" + taskCpus;
-        }
-        if (!options.contains(REGION_OPTION)) {
-            options = options + " " + REGION_OPTION + REGION_SIZE;
         }
         conf.set(EXECUTOR_OPTIONS, options.trim());
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(taskCpus));
