@@ -3,15 +3,14 @@ package dev.sparkencoders.encoder;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.sparkencoders.model.CacheDirectory;
+import dev.sparkencoders.model.TemporaryCacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.reference.Family;
 import dev.sparkencoders.reference.ScalarReference;
 import dev.sparkencoders.reference.SyntheticCheckpoint;
 import dev.sparkencoders.text.TokenizedText;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -42,25 +41,8 @@ class FamilyParityTest {
     @TempDir
     Path dir;
 
-    @TempDir
-    static Path cache;
-
-    private static String previousCache;
-
-    @BeforeAll
-    static void isolateGraphCache() {
-        previousCache = System.getProperty(CacheDirectory.PROPERTY);
-        System.setProperty(CacheDirectory.PROPERTY, cache.toString());
-    }
-
-    @AfterAll
-    static void restoreGraphCache() {
-        if (previousCache == null) {
-            System.clearProperty(CacheDirectory.PROPERTY);
-        } else {
-            System.setProperty(CacheDirectory.PROPERTY, previousCache);
-        }
-    }
+    @RegisterExtension
+    static final TemporaryCacheDirectory CACHE = TemporaryCacheDirectory.perClass();
 
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();

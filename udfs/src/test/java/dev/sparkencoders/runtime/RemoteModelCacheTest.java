@@ -1,11 +1,10 @@
 package dev.sparkencoders.runtime;
 
-import dev.sparkencoders.model.CacheDirectory;
+import dev.sparkencoders.model.TemporaryCacheDirectory;
 import dev.sparkencoders.model.CheckpointException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,21 +21,8 @@ class RemoteModelCacheTest {
 
     @TempDir
     Path tmp;
-    private String previousRoot;
-
-    @BeforeEach
-    void pointCacheAtTemp() {
-        previousRoot = System.setProperty(CacheDirectory.PROPERTY, tmp.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void restoreCache() {
-        if (previousRoot == null) {
-            System.clearProperty(CacheDirectory.PROPERTY);
-        } else {
-            System.setProperty(CacheDirectory.PROPERTY, previousRoot);
-        }
-    }
+    @RegisterExtension
+    final TemporaryCacheDirectory cache = TemporaryCacheDirectory.perTest();
 
     private Path checkpoint(String poolingFolder, String weights) throws IOException {
         Path dir = Files.createDirectories(tmp.resolve("model-" + weights));

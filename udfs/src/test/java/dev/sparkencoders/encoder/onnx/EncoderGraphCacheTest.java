@@ -7,16 +7,15 @@ import ai.onnxruntime.OrtSession;
 import dev.sparkencoders.encoder.Encoder;
 import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.encoder.PaddedBatch;
-import dev.sparkencoders.model.CacheDirectory;
+import dev.sparkencoders.model.TemporaryCacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.reference.Family;
 import dev.sparkencoders.reference.Head;
 import dev.sparkencoders.reference.SyntheticCheckpoint;
 import dev.sparkencoders.text.TokenizedText;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,29 +40,15 @@ class EncoderGraphCacheTest {
     @TempDir
     Path dir;
 
-    private String previous;
-
-    @BeforeEach
-    void isolateCache() {
-        previous = System.getProperty(CacheDirectory.PROPERTY);
-        System.setProperty(CacheDirectory.PROPERTY, dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void restoreCache() {
-        if (previous == null) {
-            System.clearProperty(CacheDirectory.PROPERTY);
-        } else {
-            System.setProperty(CacheDirectory.PROPERTY, previous);
-        }
-    }
+    @RegisterExtension
+    final TemporaryCacheDirectory cache = TemporaryCacheDirectory.perTest();
 
     @Test
     void graphIsKeyedByTheWeightsHashAndReused() throws Exception {
         Checkpoint checkpoint = synthetic(Family.BERT);
         Path graph = EncoderGraphCache.location(checkpoint, Precision.FP32);
         assertTrue(graph.getFileName().toString().startsWith(checkpoint.weightsSha256() + "-"), graph.toString());
-        assertEquals(dir.resolve("cache").resolve("onnx"), graph.getParent());
+        assertEquals(cache.path().resolve("onnx"), graph.getParent());
         run(checkpoint);
         BasicFileAttributes first = Files.readAttributes(graph, BasicFileAttributes.class);
         run(checkpoint);
