@@ -1,16 +1,16 @@
 package dev.sparkencoders.encoder;
 
 import ai.djl.ndarray.NDManager;
-import dev.sparkencoders.model.TemporaryCacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.model.TemporaryCacheDirectory;
 import dev.sparkencoders.reference.Family;
 import dev.sparkencoders.reference.Head;
 import dev.sparkencoders.reference.ScalarReference;
 import dev.sparkencoders.reference.SyntheticCheckpoint;
 import dev.sparkencoders.text.TokenizedText;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,10 +1,10 @@
 package dev.sparkencoders.runtime;
 
-import dev.sparkencoders.model.TemporaryCacheDirectory;
 import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.TemporaryCacheDirectory;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,21 +1,21 @@
 package dev.sparkencoders.encoder.onnx;
 
-import dev.sparkencoders.encoder.Precision;
 import ai.djl.ndarray.NDManager;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.sparkencoders.encoder.Encoder;
 import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.encoder.PaddedBatch;
-import dev.sparkencoders.model.TemporaryCacheDirectory;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.model.TemporaryCacheDirectory;
 import dev.sparkencoders.reference.Family;
 import dev.sparkencoders.reference.Head;
 import dev.sparkencoders.reference.SyntheticCheckpoint;
 import dev.sparkencoders.text.TokenizedText;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
