@@ -81,8 +81,8 @@ final class TargetJudge {
                 Labels.PEAK);
         return Target.atMost(name, String.format(Locale.ROOT, "<= %.0f%%, peak RSS, %s", MEMORY_CHANGE, counts),
                 growth.map(x -> Math.abs(x.median())).orElse(null), MEMORY_CHANGE, "%",
-                growth.isEmpty() ? "memory part not run" : "change, either way, of the embed job's whole-process peak"
-                        + " RSS (launcher to exit) from the smaller to the larger file (section 6)");
+                growth.isEmpty() ? "memory part not run" : "change, either way, of the median of the embed job's"
+                        + " whole-process peak RSS (launcher to exit) from the smaller to the larger file (section 6)");
     }
 
     /** Two executors' task rows/s over one executor's (section 8). */

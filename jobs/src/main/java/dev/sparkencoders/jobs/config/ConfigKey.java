@@ -103,7 +103,7 @@ public enum ConfigKey {
     BENCH_SQL_ROWS("bench.sql-rows", null, "11500", "bench: rows (STS-B sentences repeated) of the sql job and the embed job it is compared with."),
     BENCH_SCALING_ROWS("bench.scaling-rows", null, "23000", "bench: rows (STS-B sentences repeated) of the embed jobs on one and on two executors."),
     BENCH_SOAK_ROWS("bench.soak-rows", null, "1000000", "bench: rows (STS-B sentences repeated) of the soak on two executors."),
-    BENCH_MEMORY_ROWS("bench.memory-rows", null, "11500,46000", "bench: the two row counts whose embed jobs' peak RSS are compared."),
+    BENCH_MEMORY_ROWS("bench.memory-rows", null, "11500,46000", "bench: the two row counts whose embed jobs' peak RSS are compared (medians of bench.runs runs each)."),
     BENCH_ENGINES("bench.engines", null, "pytorch,onnxruntime", "bench: our engines (model.engine values) the engine, naive and spark parts run, comma-separated, each part once per engine and precision of bench.precisions that the engine runs."),
     BENCH_PRECISIONS("bench.precisions", null, "fp32,int8", "bench: the model.precision values the engine, naive and spark parts run, comma-separated, each on every engine of bench.engines that has it (int8 on onnxruntime only: pytorch runs fp32 alone); int8 also runs the ONNX Runtime peer on langchain4j's quantized all-minilm-l6-v2-q.onnx and ONNX Runtime's DynamicQuantizeMatMul in the roofline, the int8 ceiling."),
     BENCH_ORT_BATCHES("bench.ort-batches", null, "64", "bench: rows per length-sorted padded batch of the ONNX Runtime peer on short sentences, comma-separated; the engine's own token budget is measured as well."),

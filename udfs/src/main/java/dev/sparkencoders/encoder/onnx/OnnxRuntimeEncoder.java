@@ -6,6 +6,7 @@ import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
@@ -167,7 +168,8 @@ public final class OnnxRuntimeEncoder implements Encoder {
                 list.add(named(inputs.create(batch.segmentIds(config).toLongArray(), shape), "token_type_ids"));
             }
             NDArray hidden = predictor.predict(list).get(0);
-            return batch.ids().getManager().create(hidden.toFloatArray(), hidden.getShape());
+            // The bytes go to PyTorch as they are: a float[] in between would add a heap copy of the whole batch.
+            return batch.ids().getManager().create(hidden.toByteBuffer(), hidden.getShape(), DataType.FLOAT32);
         } catch (TranslateException e) {
             throw new IllegalStateException("Cannot encode a batch of " + batch.size() + " rows on ONNX Runtime: "
                     + CheckpointException.firstLine(e.getCause() != null ? e.getCause() : e), e);
