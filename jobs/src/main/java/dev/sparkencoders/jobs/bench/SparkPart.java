@@ -151,7 +151,7 @@ final class SparkPart {
 
     /**
      * Peak RSS of the embed job over each of the two row counts, {@code bench.runs} rounds alternating the two
-     * sizes; the growth compares the medians (one pair of runs differs by up to 15% from the next, both ways).
+     * sizes; the growth compares the medians (the growth of one pair of runs differs from the next by tens of percent).
      */
     private void memoryCheck(SparkBench spark, Path work, List<String> sentences) {
         EnginePrecision engine = ctx.s.variants().get(0);
