@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static dev.sparkencoders.jobs.bench.Labels.MINILM;
@@ -156,27 +157,27 @@ final class SparkPart {
     private void memoryCheck(SparkBench spark, Path work, List<String> sentences) {
         EnginePrecision engine = ctx.s.variants().get(0);
         List<Integer> rowCounts = ctx.s.memoryRows();
-        List<List<Double>> peaks = List.of(new ArrayList<>(), new ArrayList<>());
-        List<List<Double>> walls = List.of(new ArrayList<>(), new ArrayList<>());
+        List<Path> inputs = rowCounts.stream().map(rows -> BenchInputs.rowsFile(work, sentences, rows)).toList();
+        List<List<SparkBench.ChildRun>> runs = rowCounts.stream().map(rows -> new ArrayList<SparkBench.ChildRun>())
+                .collect(Collectors.toList());
         for (int round = 1; round <= ctx.s.runs(); round++) {
             for (int i = 0; i < rowCounts.size(); i++) {
-                int rows = rowCounts.get(i);
-                Benchmark.log("memory check " + round + "/" + ctx.s.runs() + ": embed over " + rows + " rows on "
-                        + engine.label());
-                SparkBench.ChildRun run = spark.embed(BenchInputs.rowsFile(work, sentences, rows), rows, engine);
-                peaks.get(i).add(run.peakKb() / 1024.0);
-                walls.get(i).add(run.wallSeconds());
+                Benchmark.log("memory check " + round + "/" + ctx.s.runs() + ": embed over " + rowCounts.get(i)
+                        + " rows on " + engine.label());
+                runs.get(i).add(spark.embed(inputs.get(i), rowCounts.get(i), engine));
             }
         }
+        List<Stats> peaks = new ArrayList<>();
         for (int i = 0; i < rowCounts.size(); i++) {
+            peaks.add(Stats.of(runs.get(i).stream().map(x -> x.peakKb() / 1024.0).toList()));
+            double wall = Stats.of(runs.get(i).stream().map(SparkBench.ChildRun::wallSeconds).toList()).median();
             ctx.memory.add(List.of("embed child", String.format(Locale.ROOT, "%,d rows on %s (memory check, %.0f s)",
-                    rowCounts.get(i), engine.label(), Stats.of(walls.get(i)).median())),
-                    Map.of(PEAK, Stats.of(peaks.get(i))));
+                    rowCounts.get(i), engine.label(), wall)), Map.of(PEAK, peaks.get(i)));
         }
-        if (peaks.stream().flatMap(List::stream).allMatch(x -> x > 0)) {
-            double small = Stats.of(peaks.get(0)).median();
-            double large = Stats.of(peaks.get(1)).median();
-            ctx.memory.add(List.of("embed child", MEMORY_GROWTH), Map.of(PEAK, Stats.single(100 * (large - small) / small)));
+        if (runs.stream().flatMap(List::stream).allMatch(x -> x.peakKb() > 0)) {
+            double small = peaks.get(0).median();
+            ctx.memory.add(List.of("embed child", MEMORY_GROWTH),
+                    Map.of(PEAK, Stats.single(100 * (peaks.get(1).median() - small) / small)));
         } else {
             ctx.r.notes.add("The memory check has no result: the embed child processes' peak RSS could not be"
                     + " read (no /proc).");
