@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import dev.sparkencoders.model.Folders;
 import dev.sparkencoders.reference.Family;
 import dev.sparkencoders.reference.Head;
 import dev.sparkencoders.reference.SyntheticCheckpoint;
@@ -93,7 +94,7 @@ class BadModelJobTest {
         MISSING_WEIGHTS("model.safetensors is missing", d -> Files.delete(d.resolve("model.safetensors"))),
         MISSING_CONFIG("config.json is missing", d -> Files.delete(d.resolve("config.json"))),
         MISSING_TOKENIZER("tokenizer.json is missing", d -> Files.delete(d.resolve("tokenizer.json"))),
-        MISSING_DIRECTORY("the directory does not exist", d -> ModelFixtures.deleteTree(d)),
+        MISSING_DIRECTORY("the directory does not exist", d -> Folders.deleteTree(d)),
         UNSUPPORTED_ARCHITECTURE("unsupported model_type 'gpt2'", d -> editConfig(d, c -> c.addProperty("model_type", "gpt2")));
 
         final String fragment;

@@ -1,11 +1,7 @@
 package dev.sparkencoders.jobs;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /** Hostile files for model directories: what a loader must never run. */
 final class ModelFixtures {
@@ -28,13 +24,5 @@ final class ModelFixtures {
 
     private static String pythonString(Path path) {
         return "'" + path.toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

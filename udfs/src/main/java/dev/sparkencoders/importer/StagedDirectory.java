@@ -1,5 +1,7 @@
 package dev.sparkencoders.importer;
 
+import dev.sparkencoders.model.Folders;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
@@ -8,7 +10,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -119,11 +120,9 @@ final class StagedDirectory {
     }
 
     static void deleteRecursively(Path root) {
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException | RuntimeException ignored) {
+        try {
+            Folders.deleteTree(root);
+        } catch (IOException ignored) {
             // best effort: a leftover hidden staging directory does not affect the result
         }
     }

@@ -3,6 +3,7 @@ package dev.sparkencoders.runtime;
 import dev.sparkencoders.model.CacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.Folders;
 import dev.sparkencoders.model.SentencePooling;
 import dev.sparkencoders.model.SentencePrompts;
 import org.apache.hadoop.fs.FileSystem;
@@ -336,13 +337,8 @@ public final class RemoteModelCache {
     }
 
     private static void deleteQuietly(java.nio.file.Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<java.nio.file.Path> files = Files.walk(dir)) {
-            for (java.nio.file.Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Folders.deleteTree(dir);
         } catch (IOException ignored) {
             // a leftover staging folder is removed by the next eviction or by hand; it is never used
         }

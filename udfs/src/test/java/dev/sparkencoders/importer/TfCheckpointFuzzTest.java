@@ -1,5 +1,6 @@
 package dev.sparkencoders.importer;
 
+import dev.sparkencoders.model.Folders;
 import dev.sparkencoders.model.FuzzHarness;
 import dev.sparkencoders.model.Mutations;
 import net.jqwik.api.Arbitraries;
@@ -17,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +67,7 @@ class TfCheckpointFuzzTest {
         entries = tiny.entries();
         data = Files.readAllBytes(seed.resolve(DATA));
         vocab = Files.readAllBytes(seed.resolve(VOCAB));
-        deleteTree(seed);
+        Folders.deleteTree(seed);
         model = work.resolve("model");
         strings = new ArrayList<>();
         entries.keySet().forEach(k -> strings.add(k.getBytes(StandardCharsets.UTF_8)));
@@ -76,7 +76,7 @@ class TfCheckpointFuzzTest {
     @AfterContainer
     static void cleanUp() throws IOException {
         harness.close();
-        deleteTree(work);
+        Folders.deleteTree(work);
     }
 
     @Example
@@ -105,7 +105,7 @@ class TfCheckpointFuzzTest {
         Path out = work.resolve("out");
         FuzzHarness.Outcome outcome = harness.check(input, () -> TfCheckpointImporter.importModel(model, out));
         if (outcome == FuzzHarness.Outcome.PARSED) {
-            deleteTree(out);
+            Folders.deleteTree(out);
         }
         try (Stream<Path> left = Files.list(work)) {
             assertEquals(List.of(model), left.toList(), "nothing but the source is left after " + input);
@@ -229,14 +229,4 @@ class TfCheckpointFuzzTest {
         return new FuzzHarness.Input(description, files);
     }
 
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

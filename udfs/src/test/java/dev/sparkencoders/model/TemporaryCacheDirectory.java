@@ -9,8 +9,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Points {@link CacheDirectory} at a fresh temporary folder for a test class or for each test, and restores the
@@ -87,10 +85,6 @@ public final class TemporaryCacheDirectory
         } else {
             System.setProperty(CacheDirectory.PROPERTY, previous);
         }
-        try (Stream<Path> files = Files.walk(path)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Folders.deleteTree(path);
     }
 }

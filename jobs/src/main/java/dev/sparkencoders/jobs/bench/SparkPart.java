@@ -1,18 +1,18 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.model.Folders;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import static dev.sparkencoders.jobs.bench.Labels.MINILM;
 import static dev.sparkencoders.jobs.bench.Labels.OVERHEAD;
@@ -186,10 +186,8 @@ final class SparkPart {
 
     /** Deletes {@code dir} and everything in it; a file that will not go is logged, not fatal. */
     static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
+        try {
+            Folders.deleteTree(dir);
         } catch (IOException e) {
             Benchmark.log("could not delete " + dir + ": " + e.getMessage());
         }
