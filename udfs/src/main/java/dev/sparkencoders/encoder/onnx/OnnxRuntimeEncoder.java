@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -71,7 +72,9 @@ public final class OnnxRuntimeEncoder implements Encoder {
     /**
      * Loads the checkpoint's encoder graph at {@code precision} (written to the cache on first use) into an ONNX
      * Runtime session with one inter-op thread and {@code intraOpThreads} intra-op threads. A cached graph ONNX
-     * Runtime cannot load (e.g. a damaged file) is rewritten once.
+     * Runtime cannot load (e.g. a damaged file) is rewritten once. The session runs without ONNX Runtime's CPU arena, which
+     * keeps the largest extent any batch shape asked for: tensors are allocated and freed per call, and the jobs'
+     * {@code MALLOC_MMAP_THRESHOLD_} returns the large ones to the kernel (BENCHMARKS.md, memory check).
      */
     public static OnnxRuntimeEncoder load(Checkpoint checkpoint, Precision precision, int intraOpThreads) {
         if (intraOpThreads < 1) {
@@ -112,6 +115,7 @@ public final class OnnxRuntimeEncoder implements Encoder {
                     .optOption("interOpNumThreads", "1")
                     .optOption("intraOpNumThreads", Integer.toString(intraOpThreads))
                     .optOption("optLevel", "ALL_OPT")
+                    .optOption("cpuArenaAllocator", "false")
                     .build()
                     .loadModel();
         } catch (ModelNotFoundException e) {
@@ -168,12 +172,26 @@ public final class OnnxRuntimeEncoder implements Encoder {
                 list.add(named(inputs.create(batch.segmentIds(config).toLongArray(), shape), "token_type_ids"));
             }
             NDArray hidden = predictor.predict(list).get(0);
-            // The bytes go to PyTorch as they are: a float[] in between would add a heap copy of the whole batch.
-            return batch.ids().getManager().create(hidden.toByteBuffer(), hidden.getShape(), DataType.FLOAT32);
+            return toPyTorch(hidden, batch.ids().getManager());
         } catch (TranslateException e) {
             throw new IllegalStateException("Cannot encode a batch of " + batch.size() + " rows on ONNX Runtime: "
                     + CheckpointException.firstLine(e.getCause() != null ? e.getCause() : e), e);
         }
+    }
+
+    /**
+     * Copies ONNX Runtime's output into a tensor PyTorch allocates and frees itself, in one copy with no Java
+     * allocation: a tensor made from a Java direct buffer would hold native memory until a garbage collection.
+     */
+    private static NDArray toPyTorch(NDArray hidden, NDManager batchScope) {
+        NDArray copy = batchScope.create(hidden.getShape(), DataType.FLOAT32);
+        ByteBuffer target = copy.toByteBuffer(true);
+        if (!target.isDirect()) {
+            copy.close();
+            return batchScope.create(OutputBytes.of(hidden), hidden.getShape(), DataType.FLOAT32);
+        }
+        target.put(OutputBytes.of(hidden));
+        return copy;
     }
 
     private static NDArray named(NDArray array, String name) {
