@@ -28,9 +28,6 @@ import java.util.stream.Collectors;
  *   <li>{@code MALLOC_MMAP_THRESHOLD_=131072}: native blocks of 128 KiB and more (ONNX Runtime's activations) come
  *       from the kernel and go back to it when freed; by default glibc raises that threshold as it goes and keeps
  *       freed blocks in its arenas, where an executor's resident memory grew with the rows it encoded;</li>
- *   <li>heap regions of 4 MiB ({@code -XX:G1HeapRegionSize=4m}): Parquet's pages (about 1.1 MB each) are then
- *       ordinary objects; as "humongous" objects of the default 1-2 MiB regions, each one could start a collection,
- *       and bursts of them made G1 grow the heap by hundreds of MiB in the middle of a run (BENCHMARKS.md);</li>
  *   <li>with {@code output.table}: the table format's SQL extension and catalogs ({@link TableOutput#sparkSettings});</li>
  *   <li>for local masters ({@code local[...]}, {@code local-cluster[...]}): no web UI (its server takes about a
  *       second to start and a batch job on one machine reports its progress in the log; {@code spark.ui.enabled=true}
@@ -50,8 +47,6 @@ public final class SparkSessions {
     static final String OFFLINE_OPTION = "-Dai.djl.offline=true";
     static final String THREADS_PROPERTY = "ai.djl.pytorch.num_threads";
     static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
-    static final String REGION_SIZE_OPTION = "-XX:G1HeapRegionSize";
-    static final String REGION_SIZE = "4m";
     static final String MMAP_THRESHOLD = "MALLOC_MMAP_THRESHOLD_";
     static final String MMAP_THRESHOLD_BYTES = "131072";
     static final String SCALA_VERSION = "2.13";
@@ -97,9 +92,6 @@ public final class SparkSessions {
         int taskCpus = conf.getInt("spark.task.cpus", 1);
         if (!options.contains("-D" + THREADS_PROPERTY + "=")) {
             options = options + " -D" + THREADS_PROPERTY + "=" + taskCpus;
-        }
-        if (!options.contains(REGION_SIZE_OPTION)) {
-            options = options + " " + REGION_SIZE_OPTION + "=" + REGION_SIZE;
         }
         conf.set(EXECUTOR_OPTIONS, options.trim());
         conf.setIfMissing("spark.executorEnv.OMP_NUM_THREADS", Integer.toString(taskCpus));

@@ -46,25 +46,23 @@ class SparkSessionsTest {
     void executorsRunOfflineWithOnePyTorchThreadPerTaskCpu() {
         SparkConf conf = conf(config(), Map.of());
         assertEquals("local[*]", conf.get("spark.master"));
-        assertEquals("-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -XX:G1HeapRegionSize=4m",
-                conf.get("spark.executor.extraJavaOptions"));
+        assertEquals("-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1", conf.get("spark.executor.extraJavaOptions"));
         assertEquals("true", conf.get("spark.executorEnv.DJL_OFFLINE"));
         assertEquals("1", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
         assertEquals("131072", conf.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"));
 
         conf = conf(config("spark.task.cpus=4", "spark.executor.cores=8", "spark.executor.extraJavaOptions=-Dx=1"),
                 Map.of());
-        assertEquals("-Dx=1 -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=4 -XX:G1HeapRegionSize=4m",
+        assertEquals("-Dx=1 -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=4",
                 conf.get("spark.executor.extraJavaOptions"));
         assertEquals("4", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
     }
 
     @Test
-    void keepsTheUsersOwnThreadOfflineAndRegionOptions() {
-        SparkConf conf = conf(config("spark.executor.extraJavaOptions=-Dai.djl.pytorch.num_threads=3 -Dai.djl.offline=true"
-                + " -XX:G1HeapRegionSize=16m"), Map.of());
-        assertEquals("-Dai.djl.pytorch.num_threads=3 -Dai.djl.offline=true -XX:G1HeapRegionSize=16m",
-                conf.get("spark.executor.extraJavaOptions"));
+    void keepsTheUsersOwnThreadAndOfflineOptions() {
+        SparkConf conf = conf(config("spark.executor.extraJavaOptions=-Dai.djl.pytorch.num_threads=3 -Dai.djl.offline=true"),
+                Map.of());
+        assertEquals("-Dai.djl.pytorch.num_threads=3 -Dai.djl.offline=true", conf.get("spark.executor.extraJavaOptions"));
         conf = conf(config("spark.executorEnv.OMP_NUM_THREADS=2"), Map.of());
         assertEquals("2", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
     }

@@ -72,9 +72,9 @@ public final class OnnxRuntimeEncoder implements Encoder {
     /**
      * Loads the checkpoint's encoder graph at {@code precision} (written to the cache on first use) into an ONNX
      * Runtime session with one inter-op thread and {@code intraOpThreads} intra-op threads. A cached graph ONNX
-     * Runtime cannot load (e.g. a damaged file) is rewritten once. The session runs without ONNX Runtime's CPU arena, which
-     * keeps the largest extent any batch shape asked for: tensors are allocated and freed per call, and the jobs'
-     * {@code MALLOC_MMAP_THRESHOLD_} returns the large ones to the kernel (BENCHMARKS.md, memory check).
+     * Runtime cannot load (e.g. a damaged file) is rewritten once. The session runs without ONNX Runtime's CPU
+     * arena, which keeps the largest extent any batch shape asked for: tensors are allocated and freed per call, and
+     * the jobs' {@code MALLOC_MMAP_THRESHOLD_} returns the large ones to the kernel (BENCHMARKS.md, memory check).
      */
     public static OnnxRuntimeEncoder load(Checkpoint checkpoint, Precision precision, int intraOpThreads) {
         if (intraOpThreads < 1) {
@@ -187,8 +187,9 @@ public final class OnnxRuntimeEncoder implements Encoder {
         NDArray copy = batchScope.create(hidden.getShape(), DataType.FLOAT32);
         ByteBuffer target = copy.toByteBuffer(true);
         if (!target.isDirect()) {
+            // PyTorch would wrap a direct buffer without copying it: hand it a heap copy, never ONNX Runtime's memory
             copy.close();
-            return batchScope.create(OutputBytes.of(hidden), hidden.getShape(), DataType.FLOAT32);
+            return batchScope.create(hidden.toByteBuffer(), hidden.getShape(), DataType.FLOAT32);
         }
         target.put(OutputBytes.of(hidden));
         return copy;
