@@ -4,6 +4,7 @@ import dev.sparkencoders.model.CacheDirectory;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.Pooling;
 import dev.sparkencoders.model.CheckpointException;
+import dev.sparkencoders.model.Folders;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -148,7 +149,7 @@ public final class BundledModel {
                 if (p.getFileName().toString().startsWith("." + name + ".staging-")) {
                     FileTime modified = Files.getLastModifiedTime(p);
                     if (modified.toInstant().isBefore(limit)) {
-                        StagedDirectory.deleteRecursively(p);
+                        Folders.deleteQuietly(p);
                     }
                 }
             }

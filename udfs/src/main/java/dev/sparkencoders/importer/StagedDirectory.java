@@ -56,7 +56,7 @@ final class StagedDirectory {
             return published;
         } finally {
             if (!published) {
-                deleteRecursively(staging);
+                Folders.deleteQuietly(staging);
             }
         }
     }
@@ -116,14 +116,6 @@ final class StagedDirectory {
             return entries.findAny().isEmpty();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    static void deleteRecursively(Path root) {
-        try {
-            Folders.deleteTree(root);
-        } catch (IOException ignored) {
-            // best effort: a leftover hidden staging directory does not affect the result
         }
     }
 }

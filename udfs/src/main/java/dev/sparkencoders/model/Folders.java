@@ -12,7 +12,8 @@ import java.util.stream.Stream;
  * outputs, test fixtures). Callers decide whether a failure matters.
  *
  * <pre>{@code
- * Folders.deleteTree(staging);   // nothing happens when staging does not exist
+ * Folders.deleteTree(staging);    // nothing happens when staging does not exist
+ * Folders.deleteQuietly(leftover); // best effort, for folders nothing reads again
  * }</pre>
  */
 public final class Folders {
@@ -35,6 +36,21 @@ public final class Folders {
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        }
+    }
+
+    /**
+     * Deletes {@code dir} as {@link #deleteTree(Path)} does, ignoring a failure: for staging folders and stale
+     * leftovers that no reader ever uses, which the next clean-up (or a user) removes.
+     *
+     * @return whether {@code dir} is gone
+     */
+    public static boolean deleteQuietly(Path dir) {
+        try {
+            deleteTree(dir);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -112,7 +112,7 @@ public final class RemoteModelCache {
                     throw cannotLock(root, e);
                 }
             } finally {
-                deleteQuietly(staging);
+                Folders.deleteQuietly(staging);
             }
         }
     }
@@ -145,7 +145,7 @@ public final class RemoteModelCache {
                     }
                     return install(root, staging, sha256);
                 } finally {
-                    deleteQuietly(staging);
+                    Folders.deleteQuietly(staging);
                 }
             } catch (IOException e) {
                 throw cannotLock(root, e);
@@ -238,7 +238,7 @@ public final class RemoteModelCache {
         try {
             if (!isComplete(dir)) {
                 Files.writeString(staging.resolve(COMPLETE), sha);
-                deleteQuietly(dir);
+                Folders.deleteQuietly(dir);
                 try {
                     Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -271,7 +271,7 @@ public final class RemoteModelCache {
                     entries.add(entry);
                 } else if (entry.getFileName().toString().startsWith(".staging-")
                         && Files.getLastModifiedTime(entry).toInstant().isBefore(stale)) {
-                    deleteQuietly(entry);   // left by a process killed while copying
+                    Folders.deleteQuietly(entry);   // left by a process killed while copying
                 }
             }
         }
@@ -286,7 +286,7 @@ public final class RemoteModelCache {
             }
             if (!entry.equals(keep)) {
                 long size = size(entry);
-                deleteQuietly(entry);
+                Folders.deleteQuietly(entry);
                 total -= size;
             }
         }
@@ -333,14 +333,6 @@ public final class RemoteModelCache {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    private static void deleteQuietly(java.nio.file.Path dir) {
-        try {
-            Folders.deleteTree(dir);
-        } catch (IOException ignored) {
-            // a leftover staging folder is removed by the next eviction or by hand; it is never used
         }
     }
 

@@ -152,11 +152,7 @@ public final class Tasks {
             }
             List<List<TokenScore>> perMask = new ArrayList<>();
             if (!flat.isEmpty()) {
-                long h = hidden.getShape().get(2);
-                try (NDArray rowsOfHidden = hidden.reshape(-1, h);
-                     NDArray index = hidden.getManager().create(flat.stream().mapToLong(Long::longValue).toArray());
-                     NDArray selected = Embedding.embedding(index, rowsOfHidden, SparseFormat.DENSE).singletonOrThrow();
-                     NDArray logits = model.head(HeadKind.MASKED_LM).apply(selected);
+                try (NDArray logits = maskedLmLogits(model, hidden, flat);
                      NDArray probabilities = logits.softmax(-1)) {
                     NDList top = probabilities.topK(Math.min(topK, (int) probabilities.getShape().get(1)), -1, true, true);
                     try (top) {
@@ -209,13 +205,9 @@ public final class Tasks {
                 rows.forEach(r -> out.add(new long[0]));
                 return out;
             }
-            long h = hidden.getShape().get(2);
             float[] probabilities;
             int vocabulary;
-            try (NDArray rowsOfHidden = hidden.reshape(-1, h);
-                 NDArray index = hidden.getManager().create(flat.stream().mapToLong(Long::longValue).toArray());
-                 NDArray selected = Embedding.embedding(index, rowsOfHidden, SparseFormat.DENSE).singletonOrThrow();
-                 NDArray logits = model.head(HeadKind.MASKED_LM).apply(selected);
+            try (NDArray logits = maskedLmLogits(model, hidden, flat);
                  NDArray softmax = logits.softmax(-1)) {
                 vocabulary = (int) softmax.getShape().get(1);
                 probabilities = softmax.toFloatArray();
@@ -258,13 +250,9 @@ public final class Tasks {
                 rows.forEach(r -> out.add(new double[0][]));
                 return out;
             }
-            long h = hidden.getShape().get(2);
             float[] logits;
             int vocabulary;
-            try (NDArray rowsOfHidden = hidden.reshape(-1, h);
-                 NDArray index = hidden.getManager().create(flat.stream().mapToLong(Long::longValue).toArray());
-                 NDArray selected = Embedding.embedding(index, rowsOfHidden, SparseFormat.DENSE).singletonOrThrow();
-                 NDArray scores = model.head(HeadKind.MASKED_LM).apply(selected)) {
+            try (NDArray scores = maskedLmLogits(model, hidden, flat)) {
                 vocabulary = (int) scores.getShape().get(1);
                 logits = scores.toFloatArray();
             }
@@ -278,6 +266,18 @@ public final class Tasks {
             }
             return out;
         };
+    }
+
+    /**
+     * The masked-LM head's logits at the given token positions of the batch ({@code row * width + token}), one row
+     * of logits per position, in order; the caller closes them.
+     */
+    private static NDArray maskedLmLogits(EncoderModel model, NDArray hidden, List<Long> positions) {
+        try (NDArray tokens = hidden.reshape(-1, hidden.getShape().get(2));
+             NDArray index = hidden.getManager().create(positions.stream().mapToLong(Long::longValue).toArray());
+             NDArray selected = Embedding.embedding(index, tokens, SparseFormat.DENSE).singletonOrThrow()) {
+            return model.head(HeadKind.MASKED_LM).apply(selected);
+        }
     }
 
     /** {log-softmax of {@code target}, its rank} among {@code logits[from .. from + n)}. */
