@@ -42,15 +42,12 @@ public final class Folders {
     /**
      * Deletes {@code dir} as {@link #deleteTree(Path)} does, ignoring a failure: for staging folders and stale
      * leftovers that no reader ever uses, which the next clean-up (or a user) removes.
-     *
-     * @return whether {@code dir} is gone
      */
-    public static boolean deleteQuietly(Path dir) {
+    public static void deleteQuietly(Path dir) {
         try {
             deleteTree(dir);
-            return true;
-        } catch (IOException e) {
-            return false;
+        } catch (IOException ignored) {
+            // what stays behind is never read
         }
     }
 }
