@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
  *       for the thread that starts the engine and for threads once they run an op that goes through
  *       {@code at::parallel_for} (a matmul alone does not); {@code OMP_NUM_THREADS} sets it for every
  *       thread, so the executors get both;</li>
- *   <li>{@code MALLOC_MMAP_THRESHOLD_=131072}: native blocks of 128 KiB and more (ONNX Runtime's activations) come
+ *   <li>{@code MALLOC_MMAP_THRESHOLD_=131072}: native blocks of 128 KiB and more (each batch's tensors) come
  *       from the kernel and go back to it when freed; by default glibc raises that threshold as it goes and keeps
  *       freed blocks in its arenas, where an executor's resident memory grew with the rows it encoded;</li>
  *   <li>with {@code output.table}: the table format's SQL extension and catalogs ({@link TableOutput#sparkSettings});</li>
