@@ -1,6 +1,7 @@
 package dev.sparkencoders.jobs;
 
 import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.TaskConfig;
 import dev.sparkencoders.jobs.config.Job;
 import dev.sparkencoders.jobs.config.JobConfig;
 import dev.sparkencoders.jobs.config.JobConfigException;
@@ -29,7 +30,6 @@ import dev.sparkencoders.spark.pretrain.PretrainRows;
 import dev.sparkencoders.spark.pretrain.PretrainStats;
 import dev.sparkencoders.spark.pretrain.PretrainStatsAccumulator;
 import dev.sparkencoders.text.TextTokenizer;
-import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.VocabularyPieces;
 import dev.sparkencoders.text.pretrain.PretrainInstance;
 import dev.sparkencoders.text.pretrain.PretrainObjective;
@@ -166,9 +166,8 @@ final class PretrainDataJob implements Job {
         JavaRDD<PretrainInstance> instances = PretrainInstances.build(numbered, corpus.documents(), settings,
                 partitions);
         if (generator != null) {
-            TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
-                    config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
-            instances = PretrainGenerator.replace(instances, generator, budget, settings.masking().maskId(),
+            instances = PretrainGenerator.replace(instances, generator, TaskConfig.budget(config),
+                    settings.masking().maskId(),
                     settings.seed());
         }
         JavaRDD<Row> rows = PretrainRows.rows(instances, settings, stats, counters.rows());

@@ -23,6 +23,21 @@ public enum Engine {
     /** The encoder written as an ONNX graph and run by DJL's ONNX Runtime engine. */
     ONNXRUNTIME;
 
+    /**
+     * Token slots of the batch size this engine runs fastest at, padding included: 512 on ONNX Runtime, 1,024 on
+     * PyTorch. Measured one thread, all-MiniLM-L6-v2, rows of 16 to 512 tokens (BENCHMARKS.md, "What helped"): ONNX
+     * Runtime's rate peaks at 256-512 slots at every length and falls 5-10% by 1,024; PyTorch's still rises up to
+     * 1,024 on short rows.
+     */
+    public int batchTokens() {
+        return switch (this) {
+            case ONNXRUNTIME -> 512;
+            case PYTORCH -> 1_024;
+            case AUTO -> throw new IllegalStateException("Cannot give a batch size for engine auto: it is not an "
+                    + "engine until a model loads (ask the loaded encoder's engine)");
+        };
+    }
+
     /** The engine's name in settings and reports: auto, pytorch or onnxruntime. */
     public String id() {
         return name().toLowerCase(Locale.ROOT);

@@ -65,7 +65,8 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         maxLength = ParamRules.atLeast(this, "maxLength", "Tokens per text, special tokens included; unset = the"
                 + " checkpoint's max_seq_length, else its positions.", 1);
         maxBatchTokens = ParamRules.atLeast(this, "maxBatchTokens", "Token budget of one encoder batch, padding"
-                + " included (rows x longest row).", 1);
+                + " included (rows x longest row); unset = the engine's own (512 on ONNX Runtime, 1024 on PyTorch).",
+                1);
         maxBatchRows = ParamRules.atLeast(this, "maxBatchRows", "Rows in one encoder batch at most.", 1);
         chunkRows = ParamRules.atLeast(this, "chunkRows", "Rows a task reads, sorts by length and batches at a time"
                 + " (bounds memory).", 1);
@@ -76,7 +77,6 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         setDefault(modelPath, "");
         setDefault(engine, "auto");
         setDefault(precision, "fp32");
-        setDefault(maxBatchTokens, TokenBudget.DEFAULT.maxTokens());
         setDefault(maxBatchRows, TokenBudget.DEFAULT.maxRows());
         setDefault(chunkRows, TaskSettings.DEFAULT_CHUNK_ROWS);
         setDefault(errorMode, "permissive");
@@ -141,8 +141,9 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         return (Integer) valueOrNull(maxLength);
     }
 
-    public int getMaxBatchTokens() {
-        return (Integer) getOrDefault(maxBatchTokens);
+    /** The token budget set, or null: the engine's own ({@link dev.sparkencoders.encoder.Engine#batchTokens()}). */
+    public Integer getMaxBatchTokens() {
+        return (Integer) valueOrNull(maxBatchTokens);
     }
 
     public int getMaxBatchRows() {
@@ -242,7 +243,8 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         Dataset<Row> input = dataset.toDF();
-        TaskSettings settings = new TaskSettings(modelSpec(), new TokenBudget(getMaxBatchTokens(), getMaxBatchRows()),
+        TaskSettings settings = new TaskSettings(modelSpec(), new TokenBudget(
+                        getMaxBatchTokens() == null ? TokenBudget.ENGINE_TOKENS : getMaxBatchTokens(), getMaxBatchRows()),
                 getChunkRows(), ErrorMode.parse(getErrorMode()));
         EncoderModel model = settings.loadOnDriver();
         TextTask task = task(input.schema(), model);

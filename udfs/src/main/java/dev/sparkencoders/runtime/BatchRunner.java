@@ -16,7 +16,8 @@ import java.util.function.Function;
  * Runs a task over a chunk of inputs: tokenize each, sort by length, run token-budget batches through the encoder
  * and the task's {@link BatchFunction}, and return one result per input in input order. An input that cannot be
  * tokenized or encoded gets an error result and never fails the rest: a batch that fails is retried row by row so
- * only the rows at fault carry the error. Native memory is released after every batch.
+ * only the rows at fault carry the error. Native memory is released after every batch. A budget that leaves the token
+ * count to the engine ({@link TokenBudget#DEFAULT}) gets the loaded encoder's {@code Engine.batchTokens()}.
  *
  * <pre>{@code
  * BatchRunner runner = new BatchRunner(model, TokenBudget.DEFAULT);
@@ -30,7 +31,7 @@ public final class BatchRunner {
 
     public BatchRunner(EncoderModel model, TokenBudget budget) {
         this.model = model;
-        this.budget = budget;
+        this.budget = budget.resolve(model.encoder().engine().batchTokens());
     }
 
     public EncoderModel model() {

@@ -11,8 +11,11 @@ import java.util.stream.IntStream;
  * to its longest row, stays within a {@link TokenBudget}. A batch of at least {@value #MIN_ROWS} rows is also cut
  * before a row that would make more than {@value #MAX_PADDING_SHARE} of its token slots padding: on STS-B's
  * sentences this takes padding from 10.5% to 0.1% of the slots (37 batches instead of 12, still large enough for
- * efficient matrix products). A row longer than the budget gets a batch of its own. The batches hold row indices,
- * so callers put results back in input order.
+ * efficient matrix products). A batch wider than {@value #ATTENTION_WIDTH} tokens holds at most
+ * {@code maxTokens x }{@value #ATTENTION_WIDTH}{@code  / width^2} rows: attention's work and memory grow with the
+ * width squared, and on both engines 512-token documents ran 5-20% faster one per call than two per call
+ * (BENCHMARKS.md, "What helped"). A row longer than the budget gets a batch of its own. The batches hold row
+ * indices, so callers put results back in input order.
  *
  * <pre>{@code
  * List<int[]> batches = LengthBatcher.batches(new int[] {12, 3, 40, 7}, new TokenBudget(64, 8));
@@ -22,10 +25,15 @@ public final class LengthBatcher {
 
     static final double MAX_PADDING_SHARE = 0.02;
     static final int MIN_ROWS = 8;
+    static final int ATTENTION_WIDTH = 256;
 
     private LengthBatcher() {}
 
     public static List<int[]> batches(int[] lengths, TokenBudget budget) {
+        if (budget.engineTokens()) {
+            throw new IllegalArgumentException("Cannot batch rows: the token budget leaves its size to the engine "
+                    + "(resolve it with the engine's batchTokens() first)");
+        }
         Integer[] order = IntStream.range(0, lengths.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingInt(i -> lengths[i]));
         List<int[]> batches = new ArrayList<>();
@@ -37,7 +45,7 @@ public final class LengthBatcher {
                 long length = lengths[order[end]];
                 long slots = (end - start + 1) * length;
                 boolean tooMuchPadding = end - start >= MIN_ROWS && slots - tokens - length > MAX_PADDING_SHARE * slots;
-                if (slots > budget.maxTokens() || tooMuchPadding) {
+                if (slots > budget.maxTokens() || tooMuchPadding || tooWide(end - start + 1, length, budget)) {
                     break;
                 }
                 tokens += length;
@@ -51,5 +59,9 @@ public final class LengthBatcher {
             start = end;
         }
         return batches;
+    }
+
+    private static boolean tooWide(int rows, long width, TokenBudget budget) {
+        return width > ATTENTION_WIDTH && rows * width * width > (long) budget.maxTokens() * ATTENTION_WIDTH;
     }
 }

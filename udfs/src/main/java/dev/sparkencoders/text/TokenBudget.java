@@ -2,19 +2,40 @@ package dev.sparkencoders.text;
 
 /**
  * Limits of one encoder batch: at most {@code maxTokens} token slots, padding included (rows x longest row), and
- * at most {@code maxRows} rows. The default budget, 1,024 slots, is about 85 short sentences or two 512-token
- * documents a batch: on both engines 512-token documents ran 15-35% faster one or two per call than eight per call
- * (attention's work grows with the batch's length squared), while short sentences need no more than about 64 rows
- * a batch to keep the matrix products efficient (BENCHMARKS.md).
+ * at most {@code maxRows} rows. {@link LengthBatcher} also shrinks batches of rows longer than
+ * 256 tokens, whose attention work grows with their length squared.
+ *
+ * <p>{@link #DEFAULT} leaves the token count to the engine ({@link #ENGINE_TOKENS}): each engine has its own best
+ * batch size, measured on all-MiniLM-L6-v2 (BENCHMARKS.md, "What helped"): ONNX Runtime runs fastest at about 512
+ * slots a batch (32 sentences of 16 tokens, 4 rows of 128, one 512-token document), PyTorch at about 1,024.
+ * {@link #resolve(int)} puts the engine's count in before batching.
+ *
+ * <pre>{@code
+ * TokenBudget budget = TokenBudget.DEFAULT.resolve(512);   // 512 slots, 256 rows
+ * TokenBudget fixed = new TokenBudget(2_048, 64);          // resolve() keeps it as it is
+ * }</pre>
  */
 public record TokenBudget(int maxTokens, int maxRows) implements java.io.Serializable {
 
-    public static final TokenBudget DEFAULT = new TokenBudget(1_024, 256);
+    /** {@code maxTokens} of a budget whose token count is the engine's own. */
+    public static final int ENGINE_TOKENS = 0;
+
+    public static final TokenBudget DEFAULT = new TokenBudget(ENGINE_TOKENS, 256);
 
     public TokenBudget {
-        if (maxTokens <= 0 || maxRows <= 0) {
+        if (maxTokens < 0 || maxRows <= 0) {
             throw new IllegalArgumentException("Cannot use batch budget of " + maxTokens + " tokens and " + maxRows
-                    + " rows: both must be positive");
+                    + " rows: rows must be positive, tokens positive or " + ENGINE_TOKENS + " (the engine's own)");
         }
+    }
+
+    /** Whether the token count is left to the engine. */
+    public boolean engineTokens() {
+        return maxTokens == ENGINE_TOKENS;
+    }
+
+    /** This budget with {@code engineTokens} slots if its token count is the engine's own, else this budget. */
+    public TokenBudget resolve(int engineTokens) {
+        return engineTokens() ? new TokenBudget(engineTokens, maxRows) : this;
     }
 }

@@ -68,6 +68,27 @@ class LengthBatcherTest {
     }
 
     @Test
+    void rowsWiderThanTheAttentionWidthGetFewerRowsABatch() {
+        TokenBudget budget = new TokenBudget(1_024, 256);
+        assertEquals(4, LengthBatcher.batches(new int[] {512, 512, 512, 512}, budget).size(),
+                "1024 x 256 / 512^2 = 1 document a batch, where the token budget alone allows 2");
+        assertEquals(List.of(2, 2), LengthBatcher.batches(new int[] {300, 300, 300, 300}, budget).stream()
+                .map(b -> b.length).toList(), "1024 x 256 / 300^2 = 2.9 rows, where the token budget allows 3");
+        assertEquals(1, LengthBatcher.batches(new int[] {256, 256, 256, 256}, budget).size(),
+                "at 256 tokens only the token budget counts");
+    }
+
+    @Test
+    void aBudgetLeftToTheEngineIsResolvedBeforeBatching() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> LengthBatcher.batches(new int[] {3, 4}, TokenBudget.DEFAULT));
+        assertEquals("Cannot batch rows: the token budget leaves its size to the engine (resolve it with the "
+                + "engine's batchTokens() first)", e.getMessage());
+        assertEquals(new TokenBudget(512, 256), TokenBudget.DEFAULT.resolve(512));
+        assertEquals(new TokenBudget(64, 8), new TokenBudget(64, 8).resolve(512), "a set budget stays as it is");
+    }
+
+    @Test
     void rejectsNonPositiveBudgets() {
         var e = assertThrows(IllegalArgumentException.class, () -> new TokenBudget(-1, 8));
         assertTrue(e.getMessage().startsWith("Cannot use batch budget"), e.getMessage());

@@ -2,10 +2,10 @@ package dev.sparkencoders.jobs.bench;
 
 import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.jobs.config.ConfigKey;
+import dev.sparkencoders.jobs.config.TaskConfig;
 import dev.sparkencoders.jobs.config.Job;
 import dev.sparkencoders.jobs.config.JobConfig;
 import dev.sparkencoders.jobs.config.JobConfigException;
-import dev.sparkencoders.text.TokenBudget;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -80,9 +80,7 @@ public final class BenchJob implements Job {
                 memoryRows, config.positiveInt(ConfigKey.BENCH_SCALING_ROWS), config.positiveInt(ConfigKey.BENCH_SOAK_ROWS),
                 engines, precisions,
                 positiveList(config, ConfigKey.BENCH_ORT_BATCHES), positiveList(config, ConfigKey.BENCH_ORT_DOC_BATCHES),
-                new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
-                        config.positiveInt(ConfigKey.BATCH_MAX_ROWS)),
-                config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS),
+                TaskConfig.budget(config), config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS),
                 command(config), config.masked());
         Benchmark.run(settings);
     }

@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.runtime.EncoderModel;
 
@@ -41,7 +42,10 @@ final class EnginePart {
                         + " bench.precisions it runs (int8: onnxruntime only; the engine column names int8 rows"
                         + " 'onnxruntime int8', fp32 rows by the engine alone): each task tokenizes its share,"
                         + " then chunks of batch.chunk-rows rows are sorted by length and cut by the token budget ("
-                        + s.budget().maxTokens() + " tokens, " + s.budget().maxRows() + " rows). sentences/s and"
+                        + (s.budget().engineTokens() ? "each engine's own token count: onnxruntime "
+                                + Engine.ONNXRUNTIME.batchTokens() + ", pytorch " + Engine.PYTORCH.batchTokens()
+                                : s.budget().maxTokens() + " tokens") + ", " + s.budget().maxRows()
+                        + " rows). sentences/s and"
                         + " tokens/s count tokenization; GFLOP/s is the matmul FLOPs of the batches run (padding"
                         + " included) over the encoding time (int8 rows: the same count of matmul operations, so"
                         + " GOP/s); '% of ceiling' divides it by the measured ceiling of its precision at the"

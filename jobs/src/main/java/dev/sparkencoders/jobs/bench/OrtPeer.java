@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.text.LengthBatcher;
 import dev.sparkencoders.text.TextTokenizer;
+import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TokenizedText;
 
@@ -44,7 +45,9 @@ final class OrtPeer implements AutoCloseable {
             return new Batching(rows == 1 ? "one per call" : "length-sorted batches of " + rows, rows, null, 0);
         }
 
-        static Batching engineBudget(TokenBudget budget, int chunkRows) {
+        /** The batches our engine cuts on ONNX Runtime with {@code budget} (its token count resolved for it). */
+        static Batching engineBudget(TokenBudget settings, int chunkRows) {
+            TokenBudget budget = settings.resolve(Engine.ONNXRUNTIME.batchTokens());
             return new Batching("engine's batches (" + budget.maxTokens() + " tokens, " + budget.maxRows() + " rows)",
                     0, budget, chunkRows);
         }

@@ -45,9 +45,11 @@ final class SparkBench {
         List<String> args = new ArrayList<>(List.of("embed", "--set", "input.path=" + input,
                 "--set", "input.format=text", "--set", "output.path=" + output, "--set", "output.format=parquet",
                 "--set", "output.mode=overwrite",
-                "--set", "batch.max-tokens=" + settings.budget().maxTokens(),
                 "--set", "batch.max-rows=" + settings.budget().maxRows(),
                 "--set", "batch.chunk-rows=" + settings.chunkRows()));
+        if (!settings.budget().engineTokens()) {
+            args.addAll(List.of("--set", "batch.max-tokens=" + settings.budget().maxTokens()));
+        }
         args.addAll(EngineSeam.childArgs(engine));
         return args;
     }

@@ -22,16 +22,24 @@ public final class TaskConfig {
 
     private TaskConfig() {}
 
-    /** How tasks run: the model, batch.max-tokens, batch.max-rows, batch.chunk-rows and errors.mode. */
+    /**
+     * How tasks run: the model, batch.max-tokens (unset: the engine's own), batch.max-rows, batch.chunk-rows and
+     * errors.mode.
+     */
     public static TaskSettings settings(JobConfig config, ModelSpec spec) {
-        TokenBudget budget = new TokenBudget(config.positiveInt(ConfigKey.BATCH_MAX_TOKENS),
-                config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
         try {
-            return new TaskSettings(spec, budget, config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS),
+            return new TaskSettings(spec, budget(config), config.positiveInt(ConfigKey.BATCH_CHUNK_ROWS),
                     ErrorMode.parse(config.require(ConfigKey.ERRORS_MODE)));
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage(), e);
         }
+    }
+
+    /** batch.max-tokens (unset: the engine's own, {@link TokenBudget#ENGINE_TOKENS}) and batch.max-rows. */
+    public static TokenBudget budget(JobConfig config) {
+        int maxTokens = config.get(ConfigKey.BATCH_MAX_TOKENS) == null ? TokenBudget.ENGINE_TOKENS
+                : config.positiveInt(ConfigKey.BATCH_MAX_TOKENS);
+        return new TokenBudget(maxTokens, config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
     }
 
     /** The long-text settings: sliding windows when windows.stride is set, else the truncation strategy. */

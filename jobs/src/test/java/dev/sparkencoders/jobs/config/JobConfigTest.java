@@ -1,6 +1,8 @@
 package dev.sparkencoders.jobs.config;
 
 import dev.sparkencoders.jobs.JobRunner;
+import dev.sparkencoders.runtime.ModelSpec;
+import dev.sparkencoders.text.TokenBudget;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +58,15 @@ class JobConfigTest {
         e = assertThrows(JobConfigException.class,
                 () -> JobConfig.resolve(CommandLine.parse("embed", "--config", file.toString())));
         assertTrue(e.getMessage().contains("'ouput.path' in " + file), e.getMessage());
+    }
+
+    @Test
+    void anUnsetTokenBudgetIsTheEngines() {
+        JobConfig unset = JobConfig.resolve(CommandLine.parse("embed"));
+        assertEquals(new TokenBudget(TokenBudget.ENGINE_TOKENS, 256),
+                TaskConfig.settings(unset, ModelSpec.bundled()).budget());
+        JobConfig set = JobConfig.resolve(CommandLine.parse("embed", "--set", "batch.max-tokens=2048"));
+        assertEquals(new TokenBudget(2_048, 256), TaskConfig.settings(set, ModelSpec.bundled()).budget());
     }
 
     @Test
