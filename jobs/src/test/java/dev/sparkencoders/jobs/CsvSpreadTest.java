@@ -1,6 +1,7 @@
 package dev.sparkencoders.jobs;
 
 import com.google.gson.JsonObject;
+import dev.sparkencoders.jobs.io.InputSpread;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,5 +73,20 @@ class CsvSpreadTest {
         JsonObject report = JobRunner.report(output);
         assertEquals(1, report.get("input_partitions").getAsInt(), report.toString());
         assertTrue(report.get("tasks").getAsInt() >= 8, report.toString());
+    }
+
+    @Test
+    void aSmallInputIsNotSpreadSinceTheShuffleWouldCostMoreThanItSaves() throws IOException {
+        Path input = dir.resolve("small.csv");
+        Files.writeString(input, "id,text\n1,\"a sentence across\nlines\"\n2,another sentence\n3,a third one\n");
+        Path output = dir.resolve("small-out");
+        JobRunner.Outcome outcome = JobRunner.run("embed", "--set", "input.path=" + input,
+                "--set", "input.format=csv", "--set", "input.id-col=id", "--set", "output.path=" + output,
+                "--set", "output.format=json", "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
+        assertEquals(0, outcome.code(), outcome.stderr());
+        assertEquals(3, JobRunner.jsonRows(output).size());
+        JsonObject report = JobRunner.report(output);
+        assertEquals(1, report.get("input_partitions").getAsInt(), report.toString());
+        assertEquals(1, report.get("tasks").getAsInt(), "under " + InputSpread.MIN_SPREAD_BYTES + " bytes: " + report);
     }
 }

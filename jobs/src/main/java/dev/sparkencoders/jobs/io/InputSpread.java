@@ -12,7 +12,9 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
  * Spreads an input that Spark reads in fewer splits than there are cores over at least {@code splitsPerCore} tasks
  * per core, keeping the rows in input order. A CSV file with quoted line breaks (read with {@code multiLine}), a
  * gzip file or one large Parquet row group is one split, which would leave every core but one idle for the whole
- * job; encoding costs so much more than reading that the extra pass and shuffle pay for themselves at once.
+ * job; encoding costs so much more than reading that the extra pass and shuffle pay for themselves at once. An
+ * input under {@value #MIN_SPREAD_BYTES} bytes stays as it is: the range partitioning's sampling job and shuffle
+ * (about 2 s) cost more than encoding a few hundred rows on one core.
  *
  * <pre>{@code
  * InputSpread spread = InputSpread.of(input, 4 * spark.sparkContext().defaultParallelism());
@@ -21,26 +23,34 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
  *
  * @param rows            the input, redistributed when it was read in too few splits
  * @param inputPartitions the splits the file source produced
- * @param partitions      the partitions (tasks) the job runs
+ * @param partitions      the partitions (tasks) the job runs; for a spread input, those asked of the range
+ *                        partitioning (fewer when the input has fewer rows)
  */
 public record InputSpread(Dataset<Row> rows, int inputPartitions, int partitions) {
 
     private static final String ORDER = "_spark_encoders_row";
 
     /**
-     * The input as it is when it has at least one split per core ({@code cores}), else range-partitioned by input
-     * position into {@code target} partitions.
+     * The input as it is when it has at least one split per core ({@code cores}) or fewer than
+     * {@value #MIN_SPREAD_BYTES} bytes, else range-partitioned by input position into {@code target} partitions.
+     * Nothing runs here: the range partitioning samples the input when the job runs.
      */
     public static InputSpread of(Dataset<Row> input, int cores, int target) {
         int read = input.rdd().getNumPartitions();
-        if (read >= cores || target <= read) {
+        if (read >= cores || target <= read || sizeInBytes(input) < MIN_SPREAD_BYTES) {
             return new InputSpread(input, read, read);
         }
         Dataset<Row> spread = input.withColumn(ORDER, monotonically_increasing_id())
                 .repartitionByRange(target, col(ORDER))
                 .sortWithinPartitions(ORDER)
                 .drop(ORDER);
-        return new InputSpread(spread, read, spread.rdd().getNumPartitions());
+        return new InputSpread(spread, read, target);
+    }
+
+    /** Spark's estimate of the input's size: the files' bytes for a file source, no job run. */
+    private static long sizeInBytes(Dataset<Row> input) {
+        scala.math.BigInt size = input.queryExecution().optimizedPlan().stats().sizeInBytes();
+        return size.isValidLong() ? size.longValue() : Long.MAX_VALUE;
     }
 
     /** The same for a job's SparkSession: {@code splitsPerCore} partitions per core of the cluster. */
@@ -81,6 +91,9 @@ public record InputSpread(Dataset<Row> rows, int inputPartitions, int partitions
     }
 
     public static final int SPLITS_PER_CORE = 4;
+
+    /** Inputs smaller than this are never spread. */
+    public static final long MIN_SPREAD_BYTES = 32L << 10;
 
     public static final long SPLIT_BYTES = 4L << 20;
 }
