@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A HuggingFace checkpoint directory: {@code config.json}, {@code tokenizer.json}, {@code model.safetensors} and,
@@ -24,8 +26,25 @@ public record Checkpoint(Path dir, ModelConfig config, Path tokenizerFile, Path 
     public static final String TOKENIZER = "tokenizer.json";
     public static final String WEIGHTS = "model.safetensors";
 
-    /** The SHA-256 of model.safetensors in hex, which identifies the exact weights a run used. */
+    /** Hashes already computed in this JVM, by weights file, size and modification time. */
+    private static final Map<String, String> HASHES = new ConcurrentHashMap<>();
+
+    /**
+     * The SHA-256 of model.safetensors in hex, which identifies the exact weights a run used. Computed once per
+     * JVM for the same file, size and modification time (a job asks for it on the driver several times).
+     */
     public String weightsSha256() {
+        String key;
+        try {
+            key = weightsFile.toAbsolutePath() + "\0" + Files.size(weightsFile) + "\0"
+                    + Files.getLastModifiedTime(weightsFile).toMillis();
+        } catch (IOException e) {
+            throw new CheckpointException("Cannot hash " + weightsFile + ": " + e.getMessage(), e);
+        }
+        return HASHES.computeIfAbsent(key, k -> hash(weightsFile));
+    }
+
+    private static String hash(Path weightsFile) {
         try (InputStream in = Files.newInputStream(weightsFile)) {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 20];

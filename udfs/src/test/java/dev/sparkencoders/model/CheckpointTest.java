@@ -32,6 +32,18 @@ class CheckpointTest {
     }
 
     @Test
+    void hashesTheWeightsAgainWhenTheFileChanges() throws IOException {
+        Path weights = dir.resolve(Checkpoint.WEIGHTS);
+        Checkpoint checkpoint = new Checkpoint(dir, null, null, weights, null, null);
+        Files.writeString(weights, "abc");
+        // FIPS 180-2 test vectors
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", checkpoint.weightsSha256());
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", checkpoint.weightsSha256());
+        Files.writeString(weights, "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq");
+        assertEquals("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1", checkpoint.weightsSha256());
+    }
+
+    @Test
     void refusesPickleOnlyCheckpoints() throws IOException {
         Files.writeString(dir.resolve("config.json"), "{}");
         Files.write(dir.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
