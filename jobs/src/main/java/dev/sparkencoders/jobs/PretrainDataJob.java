@@ -1,12 +1,12 @@
 package dev.sparkencoders.jobs;
 
 import dev.sparkencoders.jobs.config.ConfigKey;
-import dev.sparkencoders.jobs.config.TaskConfig;
 import dev.sparkencoders.jobs.config.Job;
 import dev.sparkencoders.jobs.config.JobConfig;
 import dev.sparkencoders.jobs.config.JobConfigException;
 import dev.sparkencoders.jobs.config.Models;
 import dev.sparkencoders.jobs.config.PretrainConfig;
+import dev.sparkencoders.jobs.config.TaskConfig;
 import dev.sparkencoders.jobs.evaluate.Charts;
 import dev.sparkencoders.jobs.io.ExistingOutput;
 import dev.sparkencoders.jobs.io.HadoopFiles;
@@ -167,8 +167,7 @@ final class PretrainDataJob implements Job {
                 partitions);
         if (generator != null) {
             instances = PretrainGenerator.replace(instances, generator, TaskConfig.budget(config),
-                    settings.masking().maskId(),
-                    settings.seed());
+                    settings.masking().maskId(), settings.seed());
         }
         JavaRDD<Row> rows = PretrainRows.rows(instances, settings, stats, counters.rows());
         Dataset<Row> results = output.withPartitionColumn(spark.createDataFrame(rows, PretrainRows.schema(settings)));

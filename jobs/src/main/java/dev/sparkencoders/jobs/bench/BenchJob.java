@@ -2,10 +2,10 @@ package dev.sparkencoders.jobs.bench;
 
 import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.jobs.config.ConfigKey;
-import dev.sparkencoders.jobs.config.TaskConfig;
 import dev.sparkencoders.jobs.config.Job;
 import dev.sparkencoders.jobs.config.JobConfig;
 import dev.sparkencoders.jobs.config.JobConfigException;
+import dev.sparkencoders.jobs.config.TaskConfig;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;

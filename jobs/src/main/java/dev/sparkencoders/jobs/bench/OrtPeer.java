@@ -4,10 +4,10 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.text.LengthBatcher;
 import dev.sparkencoders.text.TextTokenizer;
-import dev.sparkencoders.encoder.Engine;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TokenizedText;
 

@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Builds a session without Spark ML's own session extension, {@code org.apache.spark.sql.ml.InternalFunctionRegistration}:
- * spark-mllib (on the class path for the Spark ML transformers) registers it through Java's service loader, and
- * building its functions' encoders through Scala's runtime reflection took about 2 s of every job's start-up on 2
- * cores. It registers {@code vector_to_array}, {@code array_to_vector} and {@code aggregate_metrics} for Spark
- * Connect's ML client, which these jobs do not serve; the Scala/Java functions of {@code org.apache.spark.ml.functions}
- * do not need it. Other session extensions (service-loaded or in {@code spark.sql.extensions}) load as before.
+ * Builds a session without Spark ML's own session extension,
+ * {@code org.apache.spark.sql.ml.InternalFunctionRegistration}: spark-mllib (on the class path for the Spark ML
+ * transformers) registers it through Java's service loader, and building its functions' encoders through Scala's
+ * runtime reflection took about a second of every job's start-up on 2 cores. It registers {@code vector_to_array},
+ * {@code array_to_vector} and {@code aggregate_metrics} for Spark Connect's ML client, which these jobs do not serve;
+ * the Scala/Java functions of {@code org.apache.spark.ml.functions} do not need it. Other session extensions (service-loaded or in {@code spark.sql.extensions}) load as before.
  *
  * <pre>{@code
  * SparkSession spark = SessionExtensionFilter.withoutMlExtension(builder::getOrCreate);
