@@ -24,14 +24,16 @@ public enum Engine {
     ONNXRUNTIME;
 
     /**
-     * Token slots of the batch size this engine runs fastest at, padding included: 512 on ONNX Runtime, 1,024 on
-     * PyTorch. Measured one thread, all-MiniLM-L6-v2, rows of 16 to 512 tokens (BENCHMARKS.md, "What helped"): ONNX
-     * Runtime's rate peaks at 256-512 slots at every length and falls 5-10% by 1,024; PyTorch's still rises up to
-     * 1,024 on short rows.
+     * Token slots of this engine's batches at {@code precision}, padding included: 512 on ONNX Runtime at fp32,
+     * 1,024 on PyTorch and at int8. Measured one thread, all-MiniLM-L6-v2, rows of 16 to 512 tokens (BENCHMARKS.md,
+     * "What helped"): ONNX Runtime's fp32 rate peaks at 256-512 slots at every length and falls 5-10% by 1,024;
+     * PyTorch's still rises up to 1,024 on short rows. At int8 each batch's activations are quantized with one
+     * scale, so the batches change the vectors: 512-slot batches ran 2-4% faster but moved STS-B dev Spearman to
+     * 0.11 below fp32 (86.61 against 86.72), past the 0.1 the precision is held to; 1,024 slots keep 86.65.
      */
-    public int batchTokens() {
+    public int batchTokens(Precision precision) {
         return switch (this) {
-            case ONNXRUNTIME -> 512;
+            case ONNXRUNTIME -> precision == Precision.INT8 ? 1_024 : 512;
             case PYTORCH -> 1_024;
             case AUTO -> throw new IllegalStateException("Cannot give a batch size for engine auto: it is not an "
                     + "engine until a model loads (ask the loaded encoder's engine)");

@@ -65,7 +65,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         maxLength = ParamRules.atLeast(this, "maxLength", "Tokens per text, special tokens included; unset = the"
                 + " checkpoint's max_seq_length, else its positions.", 1);
         maxBatchTokens = ParamRules.atLeast(this, "maxBatchTokens", "Token budget of one encoder batch, padding"
-                + " included (rows x longest row); unset = the engine's own (512 on ONNX Runtime, 1024 on PyTorch).",
+                + " included (rows x longest row); unset = the engine's own (512 on ONNX Runtime, 1024 at int8 and on PyTorch).",
                 1);
         maxBatchRows = ParamRules.atLeast(this, "maxBatchRows", "Rows in one encoder batch at most.", 1);
         chunkRows = ParamRules.atLeast(this, "chunkRows", "Rows a task reads, sorts by length and batches at a time"
@@ -141,7 +141,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         return (Integer) valueOrNull(maxLength);
     }
 
-    /** The token budget set, or null: the engine's own ({@link dev.sparkencoders.encoder.Engine#batchTokens()}). */
+    /** The token budget set, or null: the engine's own ({@link dev.sparkencoders.encoder.Engine#batchTokens(dev.sparkencoders.encoder.Precision)}). */
     public Integer getMaxBatchTokens() {
         return (Integer) valueOrNull(maxBatchTokens);
     }

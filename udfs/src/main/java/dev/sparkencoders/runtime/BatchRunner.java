@@ -17,7 +17,7 @@ import java.util.function.Function;
  * and the task's {@link BatchFunction}, and return one result per input in input order. An input that cannot be
  * tokenized or encoded gets an error result and never fails the rest: a batch that fails is retried row by row so
  * only the rows at fault carry the error. Native memory is released after every batch. A budget that leaves the token
- * count to the engine ({@link TokenBudget#DEFAULT}) gets the loaded encoder's {@code Engine.batchTokens()}.
+ * count to the engine ({@link TokenBudget#DEFAULT}) gets the loaded encoder's {@code Engine.batchTokens(precision)}.
  *
  * <pre>{@code
  * BatchRunner runner = new BatchRunner(model, TokenBudget.DEFAULT);
@@ -31,7 +31,7 @@ public final class BatchRunner {
 
     public BatchRunner(EncoderModel model, TokenBudget budget) {
         this.model = model;
-        this.budget = budget.resolve(model.encoder().engine().batchTokens());
+        this.budget = budget.resolve(model.encoder().engine().batchTokens(model.encoder().precision()));
     }
 
     public EncoderModel model() {

@@ -7,7 +7,8 @@ package dev.sparkencoders.text;
  *
  * <p>{@link #DEFAULT} leaves the token count to the engine ({@link #ENGINE_TOKENS}): each engine has its own best
  * batch size, measured on all-MiniLM-L6-v2 (BENCHMARKS.md, "What helped"): ONNX Runtime runs fastest at about 512
- * slots a batch (32 sentences of 16 tokens, 4 rows of 128, one 512-token document), PyTorch at about 1,024.
+ * slots a batch (32 sentences of 16 tokens, 4 rows of 128, one 512-token document), PyTorch at about 1,024
+ * (int8 on ONNX Runtime takes 1,024 too, for its accuracy: see {@code Engine.batchTokens}).
  * {@link #resolve(int)} puts the engine's count in before batching.
  *
  * <pre>{@code

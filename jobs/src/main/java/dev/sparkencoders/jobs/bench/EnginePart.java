@@ -43,7 +43,9 @@ final class EnginePart {
                         + " 'onnxruntime int8', fp32 rows by the engine alone): each task tokenizes its share,"
                         + " then chunks of batch.chunk-rows rows are sorted by length and cut by the token budget ("
                         + (s.budget().engineTokens() ? "each engine's own token count: onnxruntime "
-                                + Engine.ONNXRUNTIME.batchTokens() + ", pytorch " + Engine.PYTORCH.batchTokens()
+                                + Engine.ONNXRUNTIME.batchTokens(Precision.FP32) + " (int8 "
+                                + Engine.ONNXRUNTIME.batchTokens(Precision.INT8) + "), pytorch "
+                                + Engine.PYTORCH.batchTokens(Precision.FP32)
                                 : s.budget().maxTokens() + " tokens") + ", " + s.budget().maxRows()
                         + " rows). sentences/s and"
                         + " tokens/s count tokenization; GFLOP/s is the matmul FLOPs of the batches run (padding"

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.sparkencoders.encoder.Engine;
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.model.ModelConfig;
 import dev.sparkencoders.text.LengthBatcher;
 import dev.sparkencoders.text.TextTokenizer;
@@ -45,9 +46,9 @@ final class OrtPeer implements AutoCloseable {
             return new Batching(rows == 1 ? "one per call" : "length-sorted batches of " + rows, rows, null, 0);
         }
 
-        /** The batches our engine cuts on ONNX Runtime with {@code budget} (its token count resolved for it). */
-        static Batching engineBudget(TokenBudget settings, int chunkRows) {
-            TokenBudget budget = settings.resolve(Engine.ONNXRUNTIME.batchTokens());
+        /** The batches our engine cuts on ONNX Runtime at {@code precision} with {@code settings}' budget. */
+        static Batching engineBudget(TokenBudget settings, Precision precision, int chunkRows) {
+            TokenBudget budget = settings.resolve(Engine.ONNXRUNTIME.batchTokens(precision));
             return new Batching("engine's batches (" + budget.maxTokens() + " tokens, " + budget.maxRows() + " rows)",
                     0, budget, chunkRows);
         }

@@ -149,7 +149,7 @@ final class OrtPeerPart {
         Map<String, List<OrtPeer.Batching>> batchings = new LinkedHashMap<>();
         List<OrtPeer.Batching> shortBatchings = new ArrayList<>();
         ctx.s.ortBatches().forEach(n -> shortBatchings.add(OrtPeer.Batching.fixed(n)));
-        shortBatchings.add(OrtPeer.Batching.engineBudget(ctx.s.budget(), ctx.s.chunkRows()));
+        shortBatchings.add(OrtPeer.Batching.engineBudget(ctx.s.budget(), file.precision(), ctx.s.chunkRows()));
         batchings.put(SHORT, shortBatchings);
         if (!docs.isEmpty()) {
             batchings.put(DOCS, ctx.s.ortDocBatches().stream().map(OrtPeer.Batching::fixed).toList());

@@ -47,7 +47,7 @@ public enum ConfigKey {
     TRUNCATION_HEAD_TOKENS("truncation.head-tokens", null, String.valueOf(TruncationStrategy.DEFAULT_HEAD_TOKENS), "head-tail: tokens kept from the start (128 + 382 for a 512-token model)."),
     WINDOWS_STRIDE("windows.stride", null, null, "embed, classify, ner, replaced-tokens: instead of truncating, run sliding windows overlapping by this many tokens and pool them (embeddings and probabilities: mean; entities: merged; token scores: mean per token)."),
     NER_AGGREGATION("ner.aggregation", null, "first", "ner: how sub-word tokens become entities: simple, first, average or max (HuggingFace's aggregation_strategy)."),
-    BATCH_MAX_TOKENS("batch.max-tokens", null, null, "Token budget of one encoder batch, padding included (rows x longest row); default: the engine's own, 512 on ONNX Runtime and 1024 on PyTorch."),
+    BATCH_MAX_TOKENS("batch.max-tokens", null, null, "Token budget of one encoder batch, padding included (rows x longest row); default: the engine's own, 512 on ONNX Runtime (1024 at int8) and 1024 on PyTorch."),
     BATCH_MAX_ROWS("batch.max-rows", null, String.valueOf(TokenBudget.DEFAULT.maxRows()), "Maximum rows in one encoder batch."),
     BATCH_CHUNK_ROWS("batch.chunk-rows", null, String.valueOf(TaskSettings.DEFAULT_CHUNK_ROWS), "Rows a task reads, sorts by length and batches at a time (bounds memory)."),
     PAIRS_TEXT_A_COL("pairs.text-a-col", null, "text_a", "pairs: the column holding the first text of each pair."),

@@ -144,7 +144,7 @@ class BenchPiecesTest {
                 var pool = BenchContext.pool(2);
                 try {
                     EngineBench.Sample sample = peer.run(sentences, OrtPeer.Batching.engineBudget(TokenBudget.DEFAULT,
-                            2048), pool);
+                            Precision.FP32, 2048), pool);
                     assertEquals(sentences.size(), sample.rows());
                     assertEquals(sentences.stream().mapToLong(x -> tokenizer.encode(x).length()).sum(), sample.tokens());
                     assertTrue(sample.paddedTokens() >= sample.tokens() && sample.flops() > 0, sample.toString());
@@ -161,10 +161,10 @@ class BenchPiecesTest {
         List<int[]> fixed = OrtPeer.Batching.fixed(2).batches(lengths);
         assertEquals(List.of("[1, 3]", "[2, 0]", "[4]"), fixed.stream().map(Arrays::toString).toList());
         TokenBudget budget = new TokenBudget(16, 4);
-        List<int[]> engine = OrtPeer.Batching.engineBudget(budget, 2048).batches(lengths);
+        List<int[]> engine = OrtPeer.Batching.engineBudget(budget, Precision.FP32, 2048).batches(lengths);
         assertEquals(LengthBatcher.batches(lengths, budget).stream().map(Arrays::toString).toList(),
                 engine.stream().map(Arrays::toString).toList());
-        List<int[]> chunked = OrtPeer.Batching.engineBudget(budget, 2).batches(lengths);
+        List<int[]> chunked = OrtPeer.Batching.engineBudget(budget, Precision.INT8, 2).batches(lengths);
         assertEquals(List.of("[1]", "[0]", "[3, 2]", "[4]"), chunked.stream().map(Arrays::toString).toList(),
                 "chunks of 2 rows are batched on their own, indices stay global");
         assertEquals("one per call", OrtPeer.Batching.fixed(1).label());
