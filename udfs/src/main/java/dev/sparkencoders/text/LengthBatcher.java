@@ -13,8 +13,8 @@ import java.util.stream.IntStream;
  * sentences this takes padding from 10.5% to 0.1% of the slots (37 batches instead of 12, still large enough for
  * efficient matrix products). A batch wider than {@value #ATTENTION_WIDTH} tokens holds at most
  * {@code maxTokens x }{@value #ATTENTION_WIDTH}{@code  / width^2} rows: attention's work and memory grow with the
- * width squared, and on both engines 512-token documents ran 5-20% faster one per call than two per call
- * (BENCHMARKS.md, "What helped"). A row longer than the budget gets a batch of its own. The batches hold row
+ * width squared: 512-token documents ran about 9% faster one per call than two per call on ONNX Runtime and no
+ * slower on PyTorch (BENCHMARKS.md, "What helped"). A row longer than the budget gets a batch of its own. The batches hold row
  * indices, so callers put results back in input order.
  *
  * <pre>{@code
@@ -32,7 +32,7 @@ public final class LengthBatcher {
     public static List<int[]> batches(int[] lengths, TokenBudget budget) {
         if (budget.engineTokens()) {
             throw new IllegalArgumentException("Cannot batch rows: the token budget leaves its size to the engine "
-                    + "(resolve it with the engine's batchTokens() first)");
+                    + "(resolve it with the engine's batchTokens(precision) first)");
         }
         Integer[] order = IntStream.range(0, lengths.length).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingInt(i -> lengths[i]));

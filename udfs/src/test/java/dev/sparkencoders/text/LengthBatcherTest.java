@@ -83,7 +83,7 @@ class LengthBatcherTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> LengthBatcher.batches(new int[] {3, 4}, TokenBudget.DEFAULT));
         assertEquals("Cannot batch rows: the token budget leaves its size to the engine (resolve it with the "
-                + "engine's batchTokens() first)", e.getMessage());
+                + "engine's batchTokens(precision) first)", e.getMessage());
         assertEquals(new TokenBudget(512, 256), TokenBudget.DEFAULT.resolve(512));
         assertEquals(new TokenBudget(64, 8), new TokenBudget(64, 8).resolve(512), "a set budget stays as it is");
     }
