@@ -65,8 +65,8 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         maxLength = ParamRules.atLeast(this, "maxLength", "Tokens per text, special tokens included; unset = the"
                 + " checkpoint's max_seq_length, else its positions.", 1);
         maxBatchTokens = ParamRules.atLeast(this, "maxBatchTokens", "Token budget of one encoder batch, padding"
-                + " included (rows x longest row); unset = the engine's own (512 on ONNX Runtime, 1024 at int8 and on PyTorch).",
-                1);
+                + " included (rows x longest row); unset = the engine's own (512 on ONNX Runtime, 1024 at int8 and on"
+                + " PyTorch).", 1);
         maxBatchRows = ParamRules.atLeast(this, "maxBatchRows", "Rows in one encoder batch at most.", 1);
         chunkRows = ParamRules.atLeast(this, "chunkRows", "Rows a task reads, sorts by length and batches at a time"
                 + " (bounds memory).", 1);
@@ -141,7 +141,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
         return (Integer) valueOrNull(maxLength);
     }
 
-    /** The token budget set, or null: the engine's own ({@link dev.sparkencoders.encoder.Engine#batchTokens(dev.sparkencoders.encoder.Precision)}). */
+    /** The token budget set, or null: the engine's own ({@code Engine.batchTokens(precision)}). */
     public Integer getMaxBatchTokens() {
         return (Integer) valueOrNull(maxBatchTokens);
     }
@@ -243,8 +243,7 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         Dataset<Row> input = dataset.toDF();
-        TaskSettings settings = new TaskSettings(modelSpec(), new TokenBudget(
-                        getMaxBatchTokens() == null ? TokenBudget.ENGINE_TOKENS : getMaxBatchTokens(), getMaxBatchRows()),
+        TaskSettings settings = new TaskSettings(modelSpec(), TokenBudget.of(getMaxBatchTokens(), getMaxBatchRows()),
                 getChunkRows(), ErrorMode.parse(getErrorMode()));
         EncoderModel model = settings.loadOnDriver();
         TextTask task = task(input.schema(), model);

@@ -38,6 +38,11 @@ public final class BatchRunner {
         return model;
     }
 
+    /** The budget batches are cut by, its token count resolved for the loaded encoder. */
+    public TokenBudget budget() {
+        return budget;
+    }
+
     /** Tokenizes each input with {@code tokenize} (a null input is an error row) and runs {@code task}. */
     public <I, R> List<RowResult<R>> run(List<I> inputs, Function<I, TokenizedText> tokenize, BatchFunction<R> task) {
         List<TokenizedText> tokens = new ArrayList<>(inputs.size());

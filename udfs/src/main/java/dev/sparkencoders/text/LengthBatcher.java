@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
  * efficient matrix products). A batch wider than {@value #ATTENTION_WIDTH} tokens holds at most
  * {@code maxTokens x }{@value #ATTENTION_WIDTH}{@code  / width^2} rows: attention's work and memory grow with the
  * width squared: 512-token documents ran about 9% faster one per call than two per call on ONNX Runtime and no
- * slower on PyTorch (BENCHMARKS.md, "What helped"). A row longer than the budget gets a batch of its own. The batches hold row
- * indices, so callers put results back in input order.
+ * slower on PyTorch (BENCHMARKS.md, "What helped"). A row longer than the budget gets a batch of its own. The
+ * batches hold row indices, so callers put results back in input order.
  *
  * <pre>{@code
  * List<int[]> batches = LengthBatcher.batches(new int[] {12, 3, 40, 7}, new TokenBudget(64, 8));

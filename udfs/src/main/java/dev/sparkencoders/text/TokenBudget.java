@@ -30,6 +30,11 @@ public record TokenBudget(int maxTokens, int maxRows) implements java.io.Seriali
         }
     }
 
+    /** A budget of {@code maxTokens} slots, or the engine's own count when {@code maxTokens} is null (unset). */
+    public static TokenBudget of(Integer maxTokens, int maxRows) {
+        return new TokenBudget(maxTokens == null ? ENGINE_TOKENS : maxTokens, maxRows);
+    }
+
     /** Whether the token count is left to the engine. */
     public boolean engineTokens() {
         return maxTokens == ENGINE_TOKENS;

@@ -13,9 +13,9 @@ import java.util.Random;
 /**
  * Tokens/s of the bundled all-MiniLM-L6-v2 on one thread for each engine, batches of 1 to 64 rows of 16 to 512
  * tokens (random word-piece ids), through {@link BatchRunner#runBatch} with mean pooling: the measurement behind
- * {@link Engine#batchTokens(dev.sparkencoders.encoder.Precision)} at fp32 and the attention width of {@code LengthBatcher}. Each cell runs about 20 x 512
- * tokens after one warm-up batch; two rounds, about 7 minutes on 2 cores. Not part of the default suite (no *Test suffix) and asserts nothing
- * about speed:
+ * {@code Engine.batchTokens} at fp32 and the attention width of {@code LengthBatcher}. Each cell runs about
+ * 20 x 512 tokens after one warm-up batch; two rounds, about 7 minutes on 2 cores. Not part of the default suite
+ * (no *Test suffix) and asserts nothing about speed:
  * <pre>
  * mvn -B -o -q test -pl udfs -Dtest=BatchSizeBenchmark -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>

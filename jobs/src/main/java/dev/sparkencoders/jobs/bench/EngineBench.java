@@ -71,7 +71,7 @@ final class EngineBench {
         this.engine = engine;
         this.model = model;
         this.runner = new BatchRunner(model, budget);
-        this.budget = budget.resolve(model.encoder().engine().batchTokens(model.encoder().precision()));
+        this.budget = runner.budget();
         this.chunkRows = chunkRows;
         this.naiveBatch = naiveBatch;
     }

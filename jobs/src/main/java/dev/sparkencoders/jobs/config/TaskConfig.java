@@ -37,9 +37,9 @@ public final class TaskConfig {
 
     /** batch.max-tokens (unset: the engine's own, {@link TokenBudget#ENGINE_TOKENS}) and batch.max-rows. */
     public static TokenBudget budget(JobConfig config) {
-        int maxTokens = config.get(ConfigKey.BATCH_MAX_TOKENS) == null ? TokenBudget.ENGINE_TOKENS
+        Integer maxTokens = config.get(ConfigKey.BATCH_MAX_TOKENS) == null ? null
                 : config.positiveInt(ConfigKey.BATCH_MAX_TOKENS);
-        return new TokenBudget(maxTokens, config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
+        return TokenBudget.of(maxTokens, config.positiveInt(ConfigKey.BATCH_MAX_ROWS));
     }
 
     /** The long-text settings: sliding windows when windows.stride is set, else the truncation strategy. */

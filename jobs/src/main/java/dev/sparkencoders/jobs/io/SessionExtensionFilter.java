@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  * transformers) registers it through Java's service loader, and building its functions' encoders through Scala's
  * runtime reflection took about a second of every job's start-up on 2 cores. It registers {@code vector_to_array},
  * {@code array_to_vector} and {@code aggregate_metrics} for Spark Connect's ML client, which these jobs do not serve;
- * the Scala/Java functions of {@code org.apache.spark.ml.functions} do not need it. Other session extensions (service-loaded or in {@code spark.sql.extensions}) load as before.
+ * the Scala/Java functions of {@code org.apache.spark.ml.functions} do not need it. Other session extensions
+ * (service-loaded or in {@code spark.sql.extensions}) load as before.
  *
  * <pre>{@code
  * SparkSession spark = SessionExtensionFilter.withoutMlExtension(builder::getOrCreate);
@@ -31,7 +32,7 @@ final class SessionExtensionFilter extends ClassLoader {
         super(parent);
     }
 
-    /** Runs {@code build} with a context class loader that hides Spark ML's session extension from the service loader. */
+    /** Runs {@code build} with a context class loader that hides Spark ML's extension from the service loader. */
     static <T> T withoutMlExtension(Supplier<T> build) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
