@@ -112,6 +112,9 @@ public final class Benchmark {
                 attempt("peer", () -> new PeerPart(ctx).run(sentences, docs, counter));
                 attempt("ONNX Runtime peer", () -> new OrtPeerPart(ctx).run(models.get(0), sentences, docs, counter));
             }
+            if (s.has(Part.PAIRED)) {
+                attempt("paired", () -> new PairedPart(ctx).run(models.get(0), sentences, docs, counter));
+            }
         }
         if (s.has(Part.SPARK) || s.has(Part.MEMORY) || s.has(Part.SQL)) {
             attempt("spark/memory", () -> new SparkPart(ctx).run(sentences));

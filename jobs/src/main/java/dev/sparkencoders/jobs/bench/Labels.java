@@ -30,6 +30,7 @@ final class Labels {
     static final String NAIVE = "naive";
     static final String PEER = "peer";
     static final String ORT_PEER = "peer-ort";
+    static final String PAIRED = "paired";
     static final String SPARK = "spark";
     static final String ROOFLINE = "roofline";
     static final String MEMORY = "memory";

@@ -10,6 +10,8 @@ public enum Part {
     ENGINE,
     /** langchain4j's in-process AllMiniLmL6V2EmbeddingModel, and ONNX Runtime at its best through its Java API. */
     PEER,
+    /** Our bare engine and ONNX Runtime at its best in alternating passes: their ratio pair by pair. */
+    PAIRED,
     /** The same engine with fixed-count batches in arrival order. */
     NAIVE,
     /** The embed job, launcher to Parquet, in a child process. */

@@ -505,6 +505,19 @@ class BenchPiecesTest {
         fewRows.add(spark);
         Target noted = new TargetJudge(fewRows, 2).judge(EnginePrecision.fp32(BenchEngine.PYTORCH)).get(4);
         assertTrue(noted.basis().contains("NOTE: only 11000 rows"), noted.basis());
+
+        // alternating passes (section 3c), where run, judge the documents instead of the two sections' medians
+        Table paired = r.add(new Table(Labels.PAIRED, "3c", "", List.of("model", "input", "layout", "engine",
+                "batching"), List.of(PairedPart.OURS, PairedPart.PEER, PairedPart.RATIO)));
+        paired.add(List.of(Labels.MINILM, Labels.DOCS, "2 tasks x 1 thread", "onnxruntime", "one per call"),
+                Map.of(PairedPart.RATIO, Stats.of(0.97, 1.01, 1.02, 1.04)), 2);
+        Target pytorchDocs = new TargetJudge(r, 2).judge(EnginePrecision.fp32(BenchEngine.PYTORCH)).get(1);
+        assertEquals(15 / 17.4, pytorchDocs.value(), 1e-9, "another engine's pairs: " + pytorchDocs.basis());
+        Target pairedDocs = new TargetJudge(r, 2).judge(EnginePrecision.fp32(BenchEngine.ONNXRUNTIME)).get(1);
+        assertEquals(1.015, pairedDocs.value(), 1e-9, pairedDocs.basis());
+        assertEquals(Target.PASS, pairedDocs.status());
+        assertTrue(pairedDocs.basis().contains("4 alternating pairs") && pairedDocs.basis().contains("0.970-1.04"),
+                pairedDocs.basis());
     }
 
     @Test
@@ -645,7 +658,7 @@ class BenchPiecesTest {
     @Test
     void startupIsAPartOfTheDefaultRunAndParsesLikeTheOthers() {
         assertEquals(Part.STARTUP, Part.parse(" Startup "));
-        assertEquals("engine,peer,naive,spark,roofline,memory,startup,sql,scaling,soak", Part.names());
+        assertEquals("engine,peer,paired,naive,spark,roofline,memory,startup,sql,scaling,soak", Part.names());
         assertEquals(Set.of(Part.ENGINE, Part.STARTUP), BenchJob.parts("engine, startup"));
         assertEquals(EnumSet.complementOf(EnumSet.of(Part.SOAK)),
                 BenchJob.parts(ConfigKey.BENCH_PARTS.defaultValue().orElseThrow()),
