@@ -17,7 +17,7 @@ import static dev.sparkencoders.jobs.bench.Labels.SHORT;
 /**
  * Section 3c: our bare engine and ONNX Runtime at its best in alternating passes over the same texts, in the layout
  * the jobs run (one task per core, one intra-op thread each), once per ONNX Runtime variant of the run. Sections 1 and
- * 3b measure the two minutes apart, and this machine's speed drifts by as much as the difference between them: here
+ * 3b measure the two minutes apart, and a shared machine's speed can drift by as much as they differ: here
  * each pass of ours has a pass of the peer next to it (the order swapped from pair to pair), and the figure is the
  * median of the pairs' ratios. Short sentences go in our engine's own batches on both sides (the same batches);
  * the 512-token documents one per call.
@@ -74,6 +74,10 @@ final class PairedPart {
             }
         } finally {
             pool.shutdownNow();
+        }
+        if (t.rows.isEmpty()) {
+            t.notes.add("Not run: bench.engines has no onnxruntime engine (the pairs compare ONNX Runtime with itself"
+                    + " driven directly).");
         }
     }
 
