@@ -177,7 +177,7 @@ final class TargetJudge {
                         + cores + " cores (section 3b" + ortBatched.map(x -> ": " + x.key(2) + ", " + x.key(3))
                         .orElse("") + ")" + (rows < TARGET_ROWS ? "; NOTE: only " + rows + " rows" : "")));
 
-        out.add(docsVsOrt(variant, on, peer, ours, ortFile));
+        out.add(docsVsOrt(on, peer, ours, ortFile));
 
         out.add(ofCeiling("BERT-base docs vs measured ceiling" + on, ">= 70% on the 512-token docs", 70,
                 BERT, DOCS, ours, precision, r.settings.bertPath() == null ? "bench.bert-path not set" : null));
@@ -198,8 +198,7 @@ final class TargetJudge {
      * Documents/s of our engine over ONNX Runtime's with one document per call: the median of the paired passes'
      * ratios (section 3c) where they ran, else the ratio of the best layouts' medians of sections 1 and 3b.
      */
-    private Target docsVsOrt(EnginePrecision variant, String on, String peer, Predicate<Table.Row> ours,
-                             Predicate<Table.Row> ortFile) {
+    private Target docsVsOrt(String on, String peer, Predicate<Table.Row> ours, Predicate<Table.Row> ortFile) {
         String name = "512-token docs vs ONNX Runtime one per call" + on;
         String requirement = ">= 1.0x, steady state, MiniLM";
         Optional<Stats> paired = figures.first(Labels.PAIRED, Figures.of(MINILM, DOCS, cores).and(ours),
