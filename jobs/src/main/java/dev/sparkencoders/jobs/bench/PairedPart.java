@@ -94,11 +94,15 @@ final class PairedPart {
         List<Double> peerRates = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < pairs(); i++) {
-            boolean oursFirst = i % 2 == 0;
-            double a = (oursFirst ? ours : peer).get().sentencesPerSecond();
-            double b = (oursFirst ? peer : ours).get().sentencesPerSecond();
-            double o = oursFirst ? a : b;
-            double p = oursFirst ? b : a;
+            double o;
+            double p;
+            if (i % 2 == 0) {
+                o = ours.get().sentencesPerSecond();
+                p = peer.get().sentencesPerSecond();
+            } else {
+                p = peer.get().sentencesPerSecond();
+                o = ours.get().sentencesPerSecond();
+            }
             oursRates.add(o);
             peerRates.add(p);
             ratios.add(o / p);
