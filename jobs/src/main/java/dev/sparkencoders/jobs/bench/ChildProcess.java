@@ -21,6 +21,11 @@ final class ChildProcess {
     private ChildProcess() {}
 
     static Process start(String what, List<String> cmd, Path projectRoot, Path log) {
+        return start(what, cmd, projectRoot, log, Map.of());
+    }
+
+    /** As {@link #start(String, List, Path, Path)}, with {@code extraEnv} added to the child's environment. */
+    static Process start(String what, List<String> cmd, Path projectRoot, Path log, Map<String, String> extraEnv) {
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(projectRoot.toFile())
                 .redirectErrorStream(true)
@@ -31,6 +36,7 @@ final class ChildProcess {
         if (cacheDir != null) {
             env.put(CacheDirectory.ENV, cacheDir);
         }
+        env.putAll(extraEnv);
         try {
             return pb.start();
         } catch (IOException e) {

@@ -10,17 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The two child processes of the start-up part, each timed from process start to exit: the embed job on a one-line
  * text file ({@code ./spark-encoders embed} on ONNX Runtime, with {@code SPARK_ENCODERS_NO_BUILD}, so it never
  * builds), and {@link PlainOrtEmbed} on the same sentence, started with the bench's own java and the launcher's
- * class path, and {@link PlainSparkWrite}, the floor of any Spark job, with the launcher's JVM options too. A child
+ * class path, and {@link PlainSparkWrite}, the floor of a Spark job without a class-data archive, with the launcher's JVM options too. A child
  * that exits nonzero, or whose output shows it did not embed the sentence, fails the part.
  *
  * <pre>
  * StartupBench children = new StartupBench(settings, work, onnx, tokenizerJson, sentence, 384);
- * double embedSeconds = children.embed(oneLineFile);
+ * double embedSeconds = children.embed(oneLineFile, true);
  * double plainSeconds = children.plain();
  * double sparkSeconds = children.spark();
  * </pre>
@@ -29,6 +30,8 @@ final class StartupBench {
 
     /** Our engine the embed child runs on: ONNX Runtime, as the plain program. */
     static final BenchEngine ENGINE = BenchEngine.ONNXRUNTIME;
+    /** The launcher's switch for its class-data archive. */
+    static final String NO_ARCHIVE_ENV = "SPARK_ENCODERS_CDS";
 
     private final BenchSettings settings;
     private final Path work;
@@ -83,10 +86,14 @@ final class StartupBench {
                 + read(root.resolve("jobs/target/launcher/classpath.txt")).trim();
     }
 
-    /** Runs the embed job over {@code input} and returns its wall seconds; checks its one row came out. */
-    double embed(Path input) {
-        Path log = work.resolve("startup-" + ++runCount + "-embed.log");
-        double wall = time("the embed job", embedCommand(input), log);
+    /**
+     * Runs the embed job over {@code input} and returns its wall seconds; checks its one row came out. Without
+     * {@code archive} the launcher runs with {@code SPARK_ENCODERS_CDS=off}: no class-data archive.
+     */
+    double embed(Path input, boolean archive) {
+        Path log = work.resolve("startup-" + ++runCount + "-embed" + (archive ? "" : "-no-archive") + ".log");
+        double wall = time("the embed job", embedCommand(input), log,
+                archive ? Map.of() : Map.of(NO_ARCHIVE_ENV, "off"));
         JsonObject report = JsonParser.parseString(read(output().resolve("_run_report.json"))).getAsJsonObject();
         long rowsOut = report.get("rows_out").getAsLong();
         long failed = report.get("rows_failed").getAsLong();
@@ -100,7 +107,7 @@ final class StartupBench {
     /** Runs the plain ONNX Runtime program and returns its wall seconds; checks it printed a whole vector. */
     double plain() {
         Path log = work.resolve("startup-" + ++runCount + "-plain.log");
-        double wall = time("the plain ONNX Runtime program", plainCommand(), log);
+        double wall = time("the plain ONNX Runtime program", plainCommand(), log, Map.of());
         if (!read(log).contains("] dimension " + dimension)) {
             throw new IllegalStateException("Cannot bench start-up: the plain ONNX Runtime program printed no vector"
                     + " of dimension " + dimension + " (see its log " + log + ")");
@@ -111,7 +118,7 @@ final class StartupBench {
     /** Runs the plain Spark program and returns its wall seconds; checks it wrote its row. */
     double spark() {
         Path log = work.resolve("startup-" + ++runCount + "-spark.log");
-        double wall = time("the plain Spark program", sparkCommand(), log);
+        double wall = time("the plain Spark program", sparkCommand(), log, Map.of());
         if (!read(log).contains("rows written 1") || !Files.exists(work.resolve("spark-out/_SUCCESS"))) {
             throw new IllegalStateException("Cannot bench start-up: the plain Spark program wrote no row (see its log "
                     + log + ")");
@@ -135,9 +142,9 @@ final class StartupBench {
     }
 
     /** Wall seconds of {@code cmd} from process start to exit, its output in {@code log}. */
-    private double time(String what, List<String> cmd, Path log) {
+    private double time(String what, List<String> cmd, Path log, Map<String, String> env) {
         long start = System.nanoTime();
-        Process process = ChildProcess.start(what, cmd, settings.projectRoot(), log);
+        Process process = ChildProcess.start(what, cmd, settings.projectRoot(), log, env);
         int code;
         try {
             code = process.waitFor();
