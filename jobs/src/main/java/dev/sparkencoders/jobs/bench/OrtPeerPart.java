@@ -197,7 +197,7 @@ final class OrtPeerPart {
     }
 
     /** The texts both sides embed to check the work is the same: some short sentences and one document. */
-    private static List<String> checkedTexts(List<String> sentences, List<String> docs) {
+    static List<String> checkedTexts(List<String> sentences, List<String> docs) {
         List<String> texts = new ArrayList<>(sentences.subList(0, Math.min(CHECKED_SENTENCES, sentences.size())));
         if (!docs.isEmpty()) {
             texts.add(docs.get(0));
@@ -213,13 +213,8 @@ final class OrtPeerPart {
     private void checkVectors(BenchModel minilm, OnnxFile file, byte[] onnx, List<String> texts, List<float[]> ours,
                               List<String> docs, TextTokenizer tokenizer, Table t) {
         double least = file.precision() == Precision.INT8 ? MIN_COSINE_INT8 : MIN_COSINE;
-        double min = minCosine(ours, peerVectors(minilm, onnx, texts, tokenizer));
-        String figure = String.format(Locale.ROOT, "%.6f", min);
-        if (min < least) {
-            throw new IllegalStateException("Cannot compare with ONNX Runtime on " + file.resource() + ": its"
-                    + " vectors differ from our engine's (least cosine " + figure + " over " + texts.size()
-                    + " texts, expected > " + least + "; check the ONNX file and the pooling)");
-        }
+        String figure = String.format(Locale.ROOT, "%.6f", requireSameWork(minilm, file, onnx, texts, ours,
+                tokenizer));
         String over = "over " + texts.size() + " texts (" + (texts.size() - (docs.isEmpty() ? 0 : 1))
                 + " short sentences" + (docs.isEmpty() ? "" : " and a 512-token document") + ")";
         if (file.precision() == Precision.FP32) {
@@ -237,6 +232,23 @@ final class OrtPeerPart {
         t.notes.add("Same model at int8: " + over + " the least cosine between " + file.resource() + "'s vectors and"
                 + " our engine's fp32 ones (PyTorch) is " + figure + ownInt8 + " (each quantizes in its own way; the"
                 + " check asks > " + least + ").");
+    }
+
+    /**
+     * The least cosine between the peer's embeddings of {@code texts} on {@code file} and {@code ours} (our engine's
+     * fp32 ones); refuses to go on unless it is above {@value #MIN_COSINE} ({@value #MIN_COSINE_INT8} for the int8
+     * file).
+     */
+    static double requireSameWork(BenchModel minilm, OnnxFile file, byte[] onnx, List<String> texts,
+                                  List<float[]> ours, TextTokenizer tokenizer) {
+        double least = file.precision() == Precision.INT8 ? MIN_COSINE_INT8 : MIN_COSINE;
+        double min = minCosine(ours, peerVectors(minilm, onnx, texts, tokenizer));
+        if (min < least) {
+            throw new IllegalStateException(String.format(Locale.ROOT, "Cannot compare with ONNX Runtime on %s: its"
+                    + " vectors differ from our engine's (least cosine %.6f over %d texts, expected > %s; check the"
+                    + " ONNX file and the pooling)", file.resource(), min, texts.size(), least));
+        }
+        return min;
     }
 
     /** The least cosine between the peer's and our engine's (PyTorch) embeddings of {@code texts}. */

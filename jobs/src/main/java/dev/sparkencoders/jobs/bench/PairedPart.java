@@ -20,7 +20,8 @@ import static dev.sparkencoders.jobs.bench.Labels.SHORT;
  * 3b measure the two minutes apart, and a shared machine's speed can drift by as much as they differ: here
  * each pass of ours has a pass of the peer next to it (the order swapped from pair to pair), and the figure is the
  * median of the pairs' ratios. Short sentences go in our engine's own batches on both sides (the same batches);
- * the 512-token documents one per call.
+ * the 512-token documents one per call. Before any pass, the peer's vectors must match our engine's on the checked
+ * texts, as in section 3b ({@link OrtPeerPart#requireSameWork}).
  */
 final class PairedPart {
 
@@ -47,6 +48,9 @@ final class PairedPart {
                         + " the pairs' ratios. Short sentences in our engine's own batches on both sides, documents"
                         + " one per call; ONNX Runtime on the ONNX file of the engine's precision.",
                 List.of("model", "input", "layout", "engine", "batching"), List.of(OURS, PEER, RATIO)));
+        List<String> checked = OrtPeerPart.checkedTexts(sentences, docs);
+        List<float[]> reference = OrtPeerPart.engineVectors(minilm, EnginePrecision.fp32(BenchEngine.PYTORCH),
+                checked);
         ExecutorService pool = BenchContext.pool(layout.tasks());
         try {
             for (EnginePrecision v : ctx.s.variants()) {
@@ -55,8 +59,10 @@ final class PairedPart {
                 }
                 OrtPeerPart.OnnxFile file = OrtPeerPart.file(v.precision());
                 Benchmark.log("paired passes: " + v.label() + " against ONNX Runtime on " + file.label());
+                byte[] onnx = OrtPeerPart.onnxModel(file);
+                OrtPeerPart.requireSameWork(minilm, file, onnx, checked, reference, tokenizer);
                 try (EncoderModel model = EncoderModel.load(minilm.spec(v), layout.threads());
-                     OrtPeer peer = OrtPeer.open(OrtPeerPart.onnxModel(file), tokenizer, minilm.config(), layout)) {
+                     OrtPeer peer = OrtPeer.open(onnx, tokenizer, minilm.config(), layout)) {
                     EngineBench bench = new EngineBench(v.engine(), model, ctx.s.budget(), ctx.s.chunkRows(),
                             ctx.s.naiveBatch());
                     OrtPeer.Batching batches = OrtPeer.Batching.engineBudget(ctx.s.budget(), v.precision(),
