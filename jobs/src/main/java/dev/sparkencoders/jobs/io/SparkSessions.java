@@ -57,8 +57,10 @@ public final class SparkSessions {
     /**
      * The job's session, built by the classic (in-process) builder: {@code SparkSession.builder()} first looks up
      * which implementation to build through Scala's runtime reflection, about a second of start-up on 2 cores.
+     * {@link StartupWarmUp} initializes another slow class meanwhile.
      */
     public static SparkSession create(String job, JobConfig config) {
+        StartupWarmUp.start();
         var builder = org.apache.spark.sql.classic.SparkSession.builder()
                 .config(conf(job, config, new SparkConf(), System.getenv()));
         return SessionExtensionFilter.withoutMlExtension(builder::getOrCreate);
