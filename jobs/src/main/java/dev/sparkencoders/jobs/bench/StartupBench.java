@@ -16,8 +16,9 @@ import java.util.Map;
  * The two child processes of the start-up part, each timed from process start to exit: the embed job on a one-line
  * text file ({@code ./spark-encoders embed} on ONNX Runtime, with {@code SPARK_ENCODERS_NO_BUILD}, so it never
  * builds), and {@link PlainOrtEmbed} on the same sentence, started with the bench's own java and the launcher's
- * class path, and {@link PlainSparkWrite}, the floor of a Spark job without a class-data archive, with the launcher's JVM options too. A child
- * that exits nonzero, or whose output shows it did not embed the sentence, fails the part.
+ * class path, and {@link PlainSparkWrite}, the floor of a Spark job without a class-data archive, with the
+ * launcher's JVM options too. A child that exits nonzero, or whose output shows it did not embed the sentence, fails
+ * the part.
  *
  * <pre>
  * StartupBench children = new StartupBench(settings, work, onnx, tokenizerJson, sentence, 384);

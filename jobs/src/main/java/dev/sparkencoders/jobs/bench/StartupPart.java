@@ -112,7 +112,8 @@ final class StartupPart {
         t.add(List.of(EMBED_ROW, "./spark-encoders embed, JVM and Spark start-up, model load, 1 row to Parquet"),
                 embedMetrics);
         t.add(List.of(NO_ARCHIVE_ROW, "as above, " + StartupBench.NO_ARCHIVE_ENV + "=off: every class loaded"
-                + " from its jar"), Map.of(WALL, bareWall, RATIO, Stats.single(bareWall.median() / plainWall.median())));
+                + " from its jar"),
+                Map.of(WALL, bareWall, RATIO, Stats.single(bareWall.median() / plainWall.median())));
         t.add(List.of(PLAIN_ROW, "java PlainOrtEmbed: JVM start-up, session, tokenizer, 1 sentence"),
                 Map.of(WALL, plainWall));
         t.add(List.of(SPARK_ROW, "java PlainSparkWrite: JVM and Spark start-up, 1 row to Parquet, no model"),

@@ -206,7 +206,8 @@ final class TargetJudge {
         if (paired.isPresent()) {
             return Target.atLeast(name, requirement, paired.get().median(), 1.0, "x", "median of the ratios of "
                     + paired.get().runs() + " alternating pairs of passes, bare engine against ONNX Runtime with"
-                    + " one document per call" + peer + ", " + new Layout(cores, 1).label() + " (section 3c; pairs ranged "
+                    + " one document per call" + peer + ", " + new Layout(cores, 1).label()
+                    + " (section 3c; pairs ranged "
                     + Stats.number(paired.get().min()) + "-" + Stats.number(paired.get().max())
                     + "), all-MiniLM-L6-v2, documents/s");
         }
