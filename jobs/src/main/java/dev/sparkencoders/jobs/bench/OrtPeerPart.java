@@ -212,7 +212,7 @@ final class OrtPeerPart {
      */
     private void checkVectors(BenchModel minilm, OnnxFile file, byte[] onnx, List<String> texts, List<float[]> ours,
                               List<String> docs, TextTokenizer tokenizer, Table t) {
-        double least = file.precision() == Precision.INT8 ? MIN_COSINE_INT8 : MIN_COSINE;
+        double least = leastCosine(file);
         String figure = String.format(Locale.ROOT, "%.6f", requireSameWork(minilm, file, onnx, texts, ours,
                 tokenizer));
         String over = "over " + texts.size() + " texts (" + (texts.size() - (docs.isEmpty() ? 0 : 1))
@@ -241,7 +241,7 @@ final class OrtPeerPart {
      */
     static double requireSameWork(BenchModel minilm, OnnxFile file, byte[] onnx, List<String> texts,
                                   List<float[]> ours, TextTokenizer tokenizer) {
-        double least = file.precision() == Precision.INT8 ? MIN_COSINE_INT8 : MIN_COSINE;
+        double least = leastCosine(file);
         double min = minCosine(ours, peerVectors(minilm, onnx, texts, tokenizer));
         if (min < least) {
             throw new IllegalStateException(String.format(Locale.ROOT, "Cannot compare with ONNX Runtime on %s: its"
@@ -249,6 +249,11 @@ final class OrtPeerPart {
                     + " ONNX file and the pooling)", file.resource(), min, texts.size(), least));
         }
         return min;
+    }
+
+    /** The cosine every text's vectors must exceed on {@code file}: lossy at int8. */
+    private static double leastCosine(OnnxFile file) {
+        return file.precision() == Precision.INT8 ? MIN_COSINE_INT8 : MIN_COSINE;
     }
 
     /** The least cosine between the peer's and our engine's (PyTorch) embeddings of {@code texts}. */
