@@ -38,6 +38,7 @@ final class ClusterPart {
     static final String TASK_LAST = "task rows/s, last 10%";
     static final String FAILED = "failed tasks";
     static final String TASKS_ROW = "encoding tasks";
+    static final String FIRST_TASK_DONE = "first task done %";
     /** Soak split size: about 50 tasks over a million short rows, so per-task rates show drift. */
     static final String SOAK_SPLIT_BYTES = "1048576";
 
@@ -228,5 +229,38 @@ final class ClusterPart {
                 Stats.number(run.taskRowsPerSecond())));
         t.notes.add("Command: `" + spark.describe(input, rows, ctx.s.variants().get(0)) + " --set spark.master="
                 + master(2) + " --set spark.sql.files.maxPartitionBytes=" + SOAK_SPLIT_BYTES + "`.");
+        soakCurve(sampler, run);
+    }
+
+    /**
+     * Section 9b: each executor's peak resident set in every tenth of the soak, and when its first task ended (its
+     * model loaded by then), so a step (growth that stops) reads apart from a slope (growth with the rows).
+     */
+    private void soakCurve(ExecutorSampler sampler, ClusterRun run) {
+        long from = run.firstLaunch();
+        long tenth = Math.max(1, (run.lastFinish() - from) / 10);
+        List<String> columns = new ArrayList<>(List.of(FIRST_TASK_DONE));
+        for (int i = 1; i <= 10; i++) {
+            columns.add(i * 10 + "%");
+        }
+        Table t = ctx.r.add(new Table(Labels.SOAK_CURVE, "9b. Soak: resident memory of each executor by tenth of"
+                + " the run", "The peak VmRSS (MiB) of each executor of section 9 in each tenth of the time from the"
+                + " first encoding task's launch to the last one's end; '" + FIRST_TASK_DONE + "' is when the"
+                + " executor's first encoding task ended, as a share of that time (its model is loaded by then).",
+                List.of("executor"), columns));
+        int n = 0;
+        for (Map.Entry<Long, List<ExecutorSampler.Sample>> e : sampler.byExecutor().entrySet()) {
+            String id = sampler.idOf(e.getKey());
+            Map<String, Stats> metrics = new LinkedHashMap<>();
+            run.encoding().stream().filter(x -> x.executorId().equals(id))
+                    .mapToLong(SparkEventLog.TaskEnd::finishMs).min()
+                    .ifPresent(x -> metrics.put(FIRST_TASK_DONE, Stats.single(100.0 * (x - from) / (10.0 * tenth))));
+            for (int i = 1; i <= 10; i++) {
+                String column = columns.get(i);
+                ExecutorSampler.peakKb(e.getValue(), from + (i - 1) * tenth, from + i * tenth)
+                        .ifPresent(kb -> metrics.put(column, Stats.single(kb / 1024.0)));
+            }
+            t.add(List.of("executor " + ++n + " (id " + id + ", pid " + e.getKey() + ")"), metrics);
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ final class ExecutorSampler {
 
     private final long intervalMs;
     private final Map<Long, List<Sample>> samples = new LinkedHashMap<>();
+    private final Map<Long, String> ids = new LinkedHashMap<>();
     private long last = Long.MIN_VALUE;
 
     ExecutorSampler(long intervalMs) {
@@ -46,7 +48,11 @@ final class ExecutorSampler {
             return;
         }
         last = now;
-        child.descendants().filter(ExecutorSampler::isExecutor).forEach(p -> {
+        child.descendants().forEach(p -> {
+            String id = ids.computeIfAbsent(p.pid(), x -> readExecutorId(x).orElse(null));
+            if (id == null) {
+                return;
+            }
             long kb = MemoryProbe.residentKb(p.pid());
             double cpu = cpuSeconds(p.pid());
             if (kb > 0 && cpu >= 0) {
@@ -56,17 +62,31 @@ final class ExecutorSampler {
     }
 
     /**
-     * Whether {@code p}'s command line names the executor class, read from {@code /proc/<pid>/cmdline} itself:
+     * Spark's id of the executor running as process {@code pid} (the argument after {@code --executor-id}), or empty
+     * when {@code pid} is not an executor. Read from {@code /proc/<pid>/cmdline} itself:
      * {@link ProcessHandle.Info#commandLine()} stops at 4,096 characters, before the class name of an executor whose
      * class path runs to tens of kilobytes.
      */
-    private static boolean isExecutor(ProcessHandle p) {
+    private static Optional<String> readExecutorId(long pid) {
         try {
-            byte[] line = Files.readAllBytes(Path.of("/proc/" + p.pid() + "/cmdline"));
-            return new String(line, StandardCharsets.UTF_8).contains(EXECUTOR_CLASS);
+            byte[] line = Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline"));
+            return executorId(new String(line, StandardCharsets.UTF_8).split("\0"));
         } catch (IOException | RuntimeException e) {
-            return false;
+            return Optional.empty();
         }
+    }
+
+    /** The argument after {@code --executor-id} of an executor's command line, or empty when it is not one. */
+    static Optional<String> executorId(String[] args) {
+        if (Arrays.stream(args).noneMatch(a -> a.contains(EXECUTOR_CLASS))) {
+            return Optional.empty();
+        }
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--executor-id")) {
+                return Optional.of(args[i + 1]);
+            }
+        }
+        return Optional.of("?");
     }
 
     /** User plus system CPU seconds of process {@code pid} ({@code /proc/<pid>/stat}), or -1 once it is gone. */
@@ -105,6 +125,11 @@ final class ExecutorSampler {
     /** Every executor seen, by process id in order of appearance, with its samples in time order. */
     Map<Long, List<Sample>> byExecutor() {
         return samples;
+    }
+
+    /** Spark's executor id of process {@code pid} ("?" when its command line named none). */
+    String idOf(long pid) {
+        return ids.getOrDefault(pid, "?");
     }
 
     /** The largest reading of {@code executor} within {@code [fromMs, toMs]} (epoch ms), or empty when none is. */

@@ -38,6 +38,7 @@ final class Labels {
     static final String SQL = "sql";
     static final String SCALING = "scaling";
     static final String SOAK = "soak";
+    static final String SOAK_CURVE = "soak-curve";
 
     private Labels() {}
 }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -77,5 +78,15 @@ class ClusterPiecesTest {
             parent.destroyForcibly();
             parent.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void readsTheExecutorIdFromAnExecutorsCommandLineOnly() {
+        String[] executor = {"/usr/lib/jvm/bin/java", "-cp", "/a.jar:/b.jar", "-Xmx2048M",
+                "org.apache.spark.executor.CoarseGrainedExecutorBackend", "--driver-url",
+                "spark://CoarseGrainedScheduler@127.0.0.1:40123", "--executor-id", "1", "--hostname", "127.0.0.1"};
+        assertEquals(Optional.of("1"), ExecutorSampler.executorId(executor));
+        assertEquals(Optional.empty(), ExecutorSampler.executorId(new String[] {"java", "-cp", "/a.jar",
+                "org.apache.spark.deploy.SparkSubmit", "--executor-id", "1"}));
     }
 }
