@@ -46,23 +46,30 @@ class SparkSessionsTest {
     void executorsRunOfflineWithOnePyTorchThreadPerTaskCpu() {
         SparkConf conf = conf(config(), Map.of());
         assertEquals("local[*]", conf.get("spark.master"));
-        assertEquals("-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1", conf.get("spark.executor.extraJavaOptions"));
+        assertEquals("-Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -Xmn256m",
+                conf.get("spark.executor.extraJavaOptions"), "a quarter of the default 1g executor heap");
         assertEquals("true", conf.get("spark.executorEnv.DJL_OFFLINE"));
         assertEquals("1", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
         assertEquals("131072", conf.get("spark.executorEnv.MALLOC_MMAP_THRESHOLD_"));
 
-        conf = conf(config("spark.task.cpus=4", "spark.executor.cores=8", "spark.executor.extraJavaOptions=-Dx=1"),
-                Map.of());
-        assertEquals("-Dx=1 -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=4",
+        conf = conf(config("spark.task.cpus=4", "spark.executor.cores=8", "spark.executor.extraJavaOptions=-Dx=1",
+                "spark.executor.memory=8g"), Map.of());
+        assertEquals("-Dx=1 -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=4 -Xmn2048m",
                 conf.get("spark.executor.extraJavaOptions"));
         assertEquals("4", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
     }
 
     @Test
-    void keepsTheUsersOwnThreadAndOfflineOptions() {
+    void keepsTheUsersOwnThreadOfflineAndYoungGenerationOptions() {
         SparkConf conf = conf(config("spark.executor.extraJavaOptions=-Dai.djl.pytorch.num_threads=3 -Dai.djl.offline=true"),
                 Map.of());
-        assertEquals("-Dai.djl.pytorch.num_threads=3 -Dai.djl.offline=true", conf.get("spark.executor.extraJavaOptions"));
+        assertEquals("-Dai.djl.pytorch.num_threads=3 -Dai.djl.offline=true -Xmn256m",
+                conf.get("spark.executor.extraJavaOptions"));
+        for (String young : List.of("-Xmn512m", "-XX:MaxNewSize=300m", "-XX:NewRatio=3")) {
+            conf = conf(config("spark.executor.extraJavaOptions=" + young), Map.of());
+            assertEquals(young + " -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1",
+                    conf.get("spark.executor.extraJavaOptions"), "the user's own young generation sizing wins");
+        }
         conf = conf(config("spark.executorEnv.OMP_NUM_THREADS=2"), Map.of());
         assertEquals("2", conf.get("spark.executorEnv.OMP_NUM_THREADS"));
     }
