@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -24,7 +25,7 @@ import java.util.Map;
  * StartupBench children = new StartupBench(settings, work, onnx, tokenizerJson, sentence, 384);
  * double embedSeconds = children.embed(oneLineFile, true);
  * double plainSeconds = children.plain();
- * double sparkSeconds = children.spark();
+ * double sparkSeconds = children.spark(SparkArchive.NONE);
  * </pre>
  */
 final class StartupBench {
@@ -33,6 +34,18 @@ final class StartupBench {
     static final BenchEngine ENGINE = BenchEngine.ONNXRUNTIME;
     /** The launcher's switch for its class-data archive. */
     static final String NO_ARCHIVE_ENV = "SPARK_ENCODERS_CDS";
+    /** The plain Spark program's own class-data archive, in the work folder. */
+    static final String SPARK_ARCHIVE = "plain-spark.jsa";
+
+    /** How the plain Spark program uses a class-data archive of its own, as the launcher does for a job. */
+    enum SparkArchive {
+        /** Every class loaded from its jar. */
+        NONE,
+        /** Writes {@link #SPARK_ARCHIVE} as it exits ({@code -XX:ArchiveClassesAtExit}), as a job's first run does. */
+        WRITE,
+        /** Maps {@link #SPARK_ARCHIVE} ({@code -XX:SharedArchiveFile}), as a job's later runs do. */
+        MAP
+    }
 
     private final BenchSettings settings;
     private final Path work;
@@ -67,11 +80,20 @@ final class StartupBench {
                 onnx.toString(), tokenizerJson.toString(), sentence);
     }
 
-    /** {@code java <launcher JVM options> -cp <jobs jar>:<launcher class path> PlainSparkWrite <folder> <sentence>}. */
-    List<String> sparkCommand() {
+    /**
+     * {@code java <launcher JVM options> [archive option] -cp <jobs jar>:<launcher class path> PlainSparkWrite <folder>
+     * <sentence>}.
+     */
+    List<String> sparkCommand(SparkArchive archive) {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(List.of(read(settings.projectRoot().resolve("jobs/target/launcher/jvm-options.txt")).trim()
                 .split("\\s+")));
+        switch (archive) {
+            case WRITE -> cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + work.resolve(SPARK_ARCHIVE),
+                    "-Xlog:cds*=off"));
+            case MAP -> cmd.add("-XX:SharedArchiveFile=" + work.resolve(SPARK_ARCHIVE));
+            case NONE -> { }
+        }
         cmd.addAll(List.of("-cp", classPath(), PlainSparkWrite.class.getName(), work.resolve("spark-out").toString(),
                 sentence));
         return cmd;
@@ -116,13 +138,20 @@ final class StartupBench {
         return wall;
     }
 
-    /** Runs the plain Spark program and returns its wall seconds; checks it wrote its row. */
-    double spark() {
-        Path log = work.resolve("startup-" + ++runCount + "-spark.log");
-        double wall = time("the plain Spark program", sparkCommand(), log, Map.of());
+    /**
+     * Runs the plain Spark program and returns its wall seconds; checks it wrote its row, and that a run meant to
+     * write the class-data archive did.
+     */
+    double spark(SparkArchive archive) {
+        Path log = work.resolve("startup-" + ++runCount + "-spark-" + archive.name().toLowerCase(Locale.ROOT) + ".log");
+        double wall = time("the plain Spark program", sparkCommand(archive), log, Map.of());
         if (!read(log).contains("rows written 1") || !Files.exists(work.resolve("spark-out/_SUCCESS"))) {
             throw new IllegalStateException("Cannot bench start-up: the plain Spark program wrote no row (see its log "
                     + log + ")");
+        }
+        if (archive == SparkArchive.WRITE && !Files.isRegularFile(work.resolve(SPARK_ARCHIVE))) {
+            throw new IllegalStateException("Cannot bench start-up: the plain Spark program wrote no class-data archive"
+                    + " to " + work.resolve(SPARK_ARCHIVE) + " (see its log " + log + ")");
         }
         return wall;
     }
@@ -135,7 +164,8 @@ final class StartupBench {
                 + " -Dai.djl.offline=true -cp jobs/target/spark-encoders-jobs.jar:<jobs/target/launcher/classpath.txt> "
                 + String.join(" ", plain.subList(4, plain.size() - 1)) + " \"" + sentence + "\"` and `java"
                 + " $(cat jobs/target/launcher/jvm-options.txt) -cp <as before> " + PlainSparkWrite.class.getName()
-                + " <folder> \"" + sentence + "\"`";
+                + " <folder> \"" + sentence + "\"` (its archive written by one run with -XX:ArchiveClassesAtExit=<file>"
+                + " -Xlog:cds*=off, then mapped with -XX:SharedArchiveFile=<file>)";
     }
 
     private Path output() {

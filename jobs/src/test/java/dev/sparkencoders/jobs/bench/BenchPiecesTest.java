@@ -694,7 +694,14 @@ class BenchPiecesTest {
         assertEquals(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-opens=a=b", "-Dx=y", "-cp", root.resolve("jobs/target/spark-encoders-jobs.jar")
                         + ":/m2/a.jar:/m2/b.jar", "dev.sparkencoders.jobs.bench.PlainSparkWrite",
-                work.resolve("spark-out").toString(), "A man is playing a flute."), children.sparkCommand());
+                work.resolve("spark-out").toString(), "A man is playing a flute."),
+                children.sparkCommand(StartupBench.SparkArchive.NONE));
+        List<String> writing = children.sparkCommand(StartupBench.SparkArchive.WRITE);
+        assertEquals(List.of("-Dx=y", "-XX:ArchiveClassesAtExit=" + work.resolve("plain-spark.jsa"), "-Xlog:cds*=off",
+                "-cp"), writing.subList(2, 6));
+        List<String> mapping = children.sparkCommand(StartupBench.SparkArchive.MAP);
+        assertEquals(List.of("-Dx=y", "-XX:SharedArchiveFile=" + work.resolve("plain-spark.jsa"), "-cp"),
+                mapping.subList(2, 5));
     }
 
     @Test
