@@ -34,6 +34,8 @@ final class StartupBench {
     static final BenchEngine ENGINE = BenchEngine.ONNXRUNTIME;
     /** The launcher's switch for its class-data archive. */
     static final String NO_ARCHIVE_ENV = "SPARK_ENCODERS_CDS";
+    /** The JIT option the launcher runs jobs with, which the plain Spark program gets too. */
+    static final String LAUNCHER_JIT = "-XX:TieredStopAtLevel=1";
     /** The plain Spark program's own class-data archive, in the work folder. */
     static final String SPARK_ARCHIVE = "plain-spark.jsa";
 
@@ -81,13 +83,14 @@ final class StartupBench {
     }
 
     /**
-     * {@code java <launcher JVM options> [archive option] -cp <jobs jar>:<launcher class path> PlainSparkWrite <folder>
+     * {@code java <launcher JVM options> -XX:TieredStopAtLevel=1 [archive option] -cp <jobs jar>:<launcher class path> PlainSparkWrite <folder>
      * <sentence>}.
      */
     List<String> sparkCommand(SparkArchive archive) {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(List.of(read(settings.projectRoot().resolve("jobs/target/launcher/jvm-options.txt")).trim()
                 .split("\\s+")));
+        cmd.add(LAUNCHER_JIT);
         switch (archive) {
             case WRITE -> cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + work.resolve(SPARK_ARCHIVE),
                     "-Xlog:cds*=off"));
@@ -163,7 +166,7 @@ final class StartupBench {
         return "`./spark-encoders " + String.join(" ", embed.subList(1, embed.size())) + "`, `java"
                 + " -Dai.djl.offline=true -cp jobs/target/spark-encoders-jobs.jar:<jobs/target/launcher/classpath.txt> "
                 + String.join(" ", plain.subList(4, plain.size() - 1)) + " \"" + sentence + "\"` and `java"
-                + " $(cat jobs/target/launcher/jvm-options.txt) -cp <as before> " + PlainSparkWrite.class.getName()
+                + " $(cat jobs/target/launcher/jvm-options.txt) " + LAUNCHER_JIT + " -cp <as before> " + PlainSparkWrite.class.getName()
                 + " <folder> \"" + sentence + "\"` (its archive written by one run with -XX:ArchiveClassesAtExit=<file>"
                 + " -Xlog:cds*=off, then mapped with -XX:SharedArchiveFile=<file>)";
     }
