@@ -7,13 +7,13 @@ import org.apache.spark.sql.SparkSession;
 import java.util.List;
 
 /**
- * The floor of a Spark job's start-up without a class-data archive: a plain program that starts a local
- * SparkSession (web UI off, as the jobs run on local masters), writes one string to Parquet, stops the session and
- * exits. It loads no model and uses nothing of this project; the start-up part ({@link StartupPart}) times it in a
- * child JVM next to the embed job.
+ * The floor of a Spark job's start-up: a plain program that starts a local SparkSession (web UI off, as the jobs
+ * run on local masters), writes one string to Parquet, stops the session and exits. It loads no model and uses
+ * nothing of this project; the start-up part ({@link StartupPart}) times it in a child JVM next to the embed job,
+ * without and with a class-data archive of its own.
  *
  * <pre>
- * java $(cat jobs/target/launcher/jvm-options.txt) -cp "jobs/target/spark-encoders-jobs.jar:$(cat jobs/target/launcher/classpath.txt)" \
+ * java $(cat jobs/target/launcher/jvm-options.txt) -XX:TieredStopAtLevel=1 -cp "jobs/target/spark-encoders-jobs.jar:$(cat jobs/target/launcher/classpath.txt)" \
  *   dev.sparkencoders.jobs.bench.PlainSparkWrite /tmp/one-row "A man is playing a flute."
  * rows written 1
  * </pre>

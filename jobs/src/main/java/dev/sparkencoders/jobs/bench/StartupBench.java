@@ -17,9 +17,9 @@ import java.util.Map;
  * The two child processes of the start-up part, each timed from process start to exit: the embed job on a one-line
  * text file ({@code ./spark-encoders embed} on ONNX Runtime, with {@code SPARK_ENCODERS_NO_BUILD}, so it never
  * builds), and {@link PlainOrtEmbed} on the same sentence, started with the bench's own java and the launcher's
- * class path, and {@link PlainSparkWrite}, the floor of a Spark job without a class-data archive, with the
- * launcher's JVM options too. A child that exits nonzero, or whose output shows it did not embed the sentence, fails
- * the part.
+ * class path, and {@link PlainSparkWrite}, the floor of a Spark job, with the launcher's JVM options and JIT too,
+ * without and with a class-data archive of its own. A child that exits nonzero, or whose output shows it did not
+ * embed the sentence, fails the part.
  *
  * <pre>
  * StartupBench children = new StartupBench(settings, work, onnx, tokenizerJson, sentence, 384);
@@ -83,8 +83,8 @@ final class StartupBench {
     }
 
     /**
-     * {@code java <launcher JVM options> -XX:TieredStopAtLevel=1 [archive option] -cp <jobs jar>:<launcher class path> PlainSparkWrite <folder>
-     * <sentence>}.
+     * {@code java <launcher JVM options> -XX:TieredStopAtLevel=1 [archive option] -cp <jobs jar>:<launcher class path>
+     * PlainSparkWrite <folder> <sentence>}.
      */
     List<String> sparkCommand(SparkArchive archive) {
         List<String> cmd = new ArrayList<>(List.of(java()));
@@ -166,9 +166,10 @@ final class StartupBench {
         return "`./spark-encoders " + String.join(" ", embed.subList(1, embed.size())) + "`, `java"
                 + " -Dai.djl.offline=true -cp jobs/target/spark-encoders-jobs.jar:<jobs/target/launcher/classpath.txt> "
                 + String.join(" ", plain.subList(4, plain.size() - 1)) + " \"" + sentence + "\"` and `java"
-                + " $(cat jobs/target/launcher/jvm-options.txt) " + LAUNCHER_JIT + " -cp <as before> " + PlainSparkWrite.class.getName()
-                + " <folder> \"" + sentence + "\"` (its archive written by one run with -XX:ArchiveClassesAtExit=<file>"
-                + " -Xlog:cds*=off, then mapped with -XX:SharedArchiveFile=<file>)";
+                + " $(cat jobs/target/launcher/jvm-options.txt) " + LAUNCHER_JIT + " -cp <as before> "
+                + PlainSparkWrite.class.getName() + " <folder> \"" + sentence + "\"` (its archive written by one run"
+                + " with -XX:ArchiveClassesAtExit=<file> -Xlog:cds*=off, then mapped with"
+                + " -XX:SharedArchiveFile=<file>)";
     }
 
     private Path output() {
