@@ -704,7 +704,8 @@ class BenchPiecesTest {
         List<String> mapping = children.sparkCommand(StartupBench.SparkArchive.MAP);
         assertEquals(List.of("-XX:TieredStopAtLevel=1", "-XX:SharedArchiveFile=" + work.resolve("plain-spark.jsa"),
                 "-cp"), mapping.subList(3, 6));
-        assertTrue(Files.readString(JobRunner.projectRoot().resolve("spark-encoders")).contains(StartupBench.LAUNCHER_JIT),
+        String launcher = Files.readString(JobRunner.projectRoot().resolve("spark-encoders"));
+        assertTrue(launcher.contains(StartupBench.LAUNCHER_JIT),
                 "the plain Spark program runs with the JIT option the launcher gives jobs");
     }
 
