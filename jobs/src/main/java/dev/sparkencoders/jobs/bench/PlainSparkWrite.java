@@ -13,7 +13,7 @@ import java.util.List;
  * without and with a class-data archive of its own.
  *
  * <pre>
- * java $(cat jobs/target/launcher/jvm-options.txt) -XX:TieredStopAtLevel=1 -cp "jobs/target/spark-encoders-jobs.jar:$(cat jobs/target/launcher/classpath.txt)" \
+ * java $(cat jobs/target/launcher/jvm-options.txt) -cp "jobs/target/spark-encoders-jobs.jar:$(cat jobs/target/launcher/classpath.txt)" \
  *   dev.sparkencoders.jobs.bench.PlainSparkWrite /tmp/one-row "A man is playing a flute."
  * rows written 1
  * </pre>

@@ -17,8 +17,8 @@ import java.util.Map;
  * The two child processes of the start-up part, each timed from process start to exit: the embed job on a one-line
  * text file ({@code ./spark-encoders embed} on ONNX Runtime, with {@code SPARK_ENCODERS_NO_BUILD}, so it never
  * builds), and {@link PlainOrtEmbed} on the same sentence, started with the bench's own java and the launcher's
- * class path, and {@link PlainSparkWrite}, the floor of a Spark job, with the launcher's JVM options and JIT too,
- * without and with a class-data archive of its own. A child that exits nonzero, or whose output shows it did not
+ * class path, and {@link PlainSparkWrite}, the floor of a Spark job, with the launcher's JVM options too, without
+ * and with a class-data archive of its own. A child that exits nonzero, or whose output shows it did not
  * embed the sentence, fails the part.
  *
  * <pre>
@@ -34,8 +34,6 @@ final class StartupBench {
     static final BenchEngine ENGINE = BenchEngine.ONNXRUNTIME;
     /** The launcher's switch for its class-data archive. */
     static final String NO_ARCHIVE_ENV = "SPARK_ENCODERS_CDS";
-    /** The JIT option the launcher runs jobs with, which the plain Spark program gets too. */
-    static final String LAUNCHER_JIT = "-XX:TieredStopAtLevel=1";
     /** The plain Spark program's own class-data archive, in the work folder. */
     static final String SPARK_ARCHIVE = "plain-spark.jsa";
 
@@ -83,14 +81,13 @@ final class StartupBench {
     }
 
     /**
-     * {@code java <launcher JVM options> -XX:TieredStopAtLevel=1 [archive option] -cp <jobs jar>:<launcher class path>
-     * PlainSparkWrite <folder> <sentence>}.
+     * {@code java <launcher JVM options> [archive option] -cp <jobs jar>:<launcher class path> PlainSparkWrite
+     * <folder> <sentence>}.
      */
     List<String> sparkCommand(SparkArchive archive) {
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(List.of(read(settings.projectRoot().resolve("jobs/target/launcher/jvm-options.txt")).trim()
                 .split("\\s+")));
-        cmd.add(LAUNCHER_JIT);
         switch (archive) {
             case WRITE -> cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + work.resolve(SPARK_ARCHIVE),
                     "-Xlog:cds*=off"));
@@ -166,7 +163,7 @@ final class StartupBench {
         return "`./spark-encoders " + String.join(" ", embed.subList(1, embed.size())) + "`, `java"
                 + " -Dai.djl.offline=true -cp jobs/target/spark-encoders-jobs.jar:<jobs/target/launcher/classpath.txt> "
                 + String.join(" ", plain.subList(4, plain.size() - 1)) + " \"" + sentence + "\"` and `java"
-                + " $(cat jobs/target/launcher/jvm-options.txt) " + LAUNCHER_JIT + " -cp <as before> "
+                + " $(cat jobs/target/launcher/jvm-options.txt) -cp <as before> "
                 + PlainSparkWrite.class.getName() + " <folder> \"" + sentence + "\"` (its archive written by one run"
                 + " with -XX:ArchiveClassesAtExit=<file> -Xlog:cds*=off, then mapped with"
                 + " -XX:SharedArchiveFile=<file>)";

@@ -100,7 +100,7 @@ final class StartupPart {
                         + " (PlainOrtEmbed: a JVM that creates one ONNX Runtime session with default options on"
                         + " langchain4j's all-minilm-l6-v2.onnx, loads its tokenizer.json with DJL, embeds the same"
                         + " sentence, prints it and exits), and a plain Spark program (PlainSparkWrite: a JVM with"
-                        + " the launcher's options and JIT (" + StartupBench.LAUNCHER_JIT + ") that starts a local[*]"
+                        + " the launcher's options that starts a local[*]"
                         + " SparkSession with the web UI off, writes the sentence as one row to Parquet and exits), the"
                         + " floor of a Spark job's start-up, once"
                         + " without a class-data archive and once mapping its own (written by its warm-up with"
