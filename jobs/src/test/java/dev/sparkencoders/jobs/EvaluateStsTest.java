@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.sparkencoders.TestCorpora;
+import dev.sparkencoders.encoder.CpuFlags;
 import dev.sparkencoders.jobs.evaluate.ChartsAndMetricsTest;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,30 @@ class EvaluateStsTest {
         assertEquals("int8", report.get("precision").getAsString());
         assertEquals(expectedSpearman, spearman, 0.1, "int8 Spearman x100 vs the fp32 reference");
         assertTrue(Math.abs(spearman - expectedSpearman) > 1e-6, "int8 gave exactly the fp32 Spearman: not quantized");
+    }
+
+    /**
+     * model.precision=bf16 (PyTorch, matrix products on bf16 inputs): the job's Spearman stays within 0.1 of the fp32
+     * reference's, differs from it (the products really ran at bf16), and the report names the precision. Skipped
+     * on CPUs without bf16 dot products, where the precision is refused.
+     */
+    @Test
+    void bf16StaysWithinATenthOfTheFp32Spearman() throws Exception {
+        Path data = stsDev();
+        Assumptions.assumeTrue(CpuFlags.ofThisMachine().bf16(),
+                "Skipped: this CPU has no avx512_bf16 or amx_bf16, so model.precision=bf16 is refused here");
+        Path output = dir.resolve("sts-bf16");
+        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "evaluate.task=sts", "--set",
+                "evaluate.data-path=" + data, "--set", "output.path=" + output, "--set", "model.precision=bf16",
+                "--set", "model.engine=pytorch", "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
+        assertEquals(0, outcome.code(), outcome.stderr());
+        JsonObject report = JsonParser.parseString(Files.readString(output.resolve("report.json"))).getAsJsonObject();
+        double expectedSpearman = referenceCorrelations(data)[0];
+        double spearman = report.get("spearman").getAsDouble();
+        System.out.printf("STS-B dev at bf16: job Spearman %.4f, fp32 reference %.4f%n", spearman, expectedSpearman);
+        assertEquals("bf16", report.get("precision").getAsString());
+        assertEquals(expectedSpearman, spearman, 0.1, "bf16 Spearman x100 vs the fp32 reference");
+        assertTrue(Math.abs(spearman - expectedSpearman) > 1e-6, "bf16 gave exactly the fp32 Spearman: not reduced");
     }
 
     static Path stsDev() {

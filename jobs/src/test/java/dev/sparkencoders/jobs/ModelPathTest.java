@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Executors run in their own working directories, so a relative model.path is pinned to the driver's. */
+/**
+ * How the model settings resolve on the driver: executors run in their own working directories, so a relative
+ * model.path is pinned to the driver's; an engine and precision that cannot go together are refused at once.
+ */
 class ModelPathTest {
 
     private static String specPath(String... sets) {
@@ -31,6 +34,17 @@ class ModelPathTest {
         assertEquals(Path.of("").toAbsolutePath().resolve("models/bge").toString(), specPath("model.path=models/./bge"));
         assertEquals("/models/bge", specPath("model.path=/models/bge"));
         assertNull(specPath());
+    }
+
+    @Test
+    void aPrecisionTheEngineCannotRunIsRefusedBeforeAnythingStarts() {
+        JobConfigException bf16 = assertThrows(JobConfigException.class,
+                () -> specPath("model.engine=onnxruntime", "model.precision=bf16"));
+        assertTrue(bf16.getMessage().startsWith("Cannot run the model at model.precision=bf16 on"
+                + " model.engine=onnxruntime: ONNX Runtime's CPU kernels have no bf16"), bf16.getMessage());
+        JobConfigException int8 = assertThrows(JobConfigException.class,
+                () -> specPath("model.engine=pytorch", "model.precision=int8"));
+        assertTrue(int8.getMessage().contains("int8 runs on ONNX Runtime only"), int8.getMessage());
     }
 
     @Test

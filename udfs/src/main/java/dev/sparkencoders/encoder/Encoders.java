@@ -30,6 +30,8 @@ public final class Encoders {
     /**
      * The encoder on {@code engine} at {@code precision}. {@link Precision#INT8} runs on ONNX Runtime only: it is
      * refused on PyTorch, and under {@link Engine#AUTO} when ONNX Runtime cannot start here.
+     * {@link Precision#BF16} runs on PyTorch only (AUTO picks it) and is refused on ONNX Runtime and on CPUs without
+     * avx512_bf16 or amx_bf16.
      */
     public static Encoder load(Checkpoint checkpoint, Engine engine, Precision precision, int intraOpThreads) {
         if (precision == Precision.INT8 && (engine == Engine.PYTORCH
@@ -37,6 +39,9 @@ public final class Encoders {
             throw new IllegalArgumentException("Cannot run model " + checkpoint.dir() + " at precision int8 on "
                     + "PyTorch: int8 runs on ONNX Runtime only (set model.engine to onnxruntime or auto, or "
                     + "model.precision to fp32)");
+        }
+        if (precision == Precision.BF16) {
+            return Bf16Encoder.of(checkpoint, engine, Encoders::onPyTorch);
         }
         return switch (engine) {
             case PYTORCH -> onPyTorch(checkpoint);
@@ -46,8 +51,12 @@ public final class Encoders {
         };
     }
 
-    /** The PyTorch body of the checkpoint's architecture: ModernBERT's, or the post-LayerNorm BERT-family one. */
+    /**
+     * The PyTorch body of the checkpoint's architecture: ModernBERT's, or the post-LayerNorm BERT-family one (and
+     * glibc's mmap threshold raised for it, see {@link MmapThreshold}).
+     */
     private static Encoder onPyTorch(Checkpoint checkpoint) {
+        MmapThreshold.raiseForPyTorch();
         return checkpoint.config().family() == ModelFamily.MODERNBERT ? ModernBertEncoder.load(checkpoint)
                 : TransformerEncoder.load(checkpoint);
     }

@@ -60,8 +60,9 @@ public abstract class EncoderTransformer<T extends EncoderTransformer<T>> extend
                 + " all-MiniLM-L6-v2.", "use an empty string for the bundled all-MiniLM-L6-v2");
         engine = ParamRules.oneOf(this, "engine", "What runs the encoder body: auto (ONNX Runtime when it loads,"
                 + " else PyTorch), pytorch or onnxruntime.", ParamRules.names(Engine.values()));
-        precision = ParamRules.oneOf(this, "precision", "The encoder body's matrix products: fp32 (exact) or int8"
-                + " (lossy and faster; ONNX Runtime only).", ParamRules.names(Precision.values()));
+        precision = ParamRules.oneOf(this, "precision", "The encoder body's matrix products: fp32 (exact), int8"
+                + " (lossy and faster; ONNX Runtime only) or bf16 (bf16 inputs, fp32 sums; PyTorch on CPUs with"
+                + " avx512_bf16 or AMX only).", ParamRules.names(Precision.values()));
         maxLength = ParamRules.atLeast(this, "maxLength", "Tokens per text, special tokens included; unset = the"
                 + " checkpoint's max_seq_length, else its positions.", 1);
         maxBatchTokens = ParamRules.atLeast(this, "maxBatchTokens", "Token budget of one encoder batch, padding"

@@ -112,8 +112,8 @@ public final class BenchJob implements Job {
             throw new JobConfigException("Cannot use " + ConfigKey.BENCH_ENGINES.key() + "="
                     + config.get(ConfigKey.BENCH_ENGINES) + " with " + ConfigKey.BENCH_PRECISIONS.key() + "=" + value
                     + ": no engine runs at these precisions (int8 runs on " + BenchEngine.ONNXRUNTIME.id()
-                    + " only: add it to " + ConfigKey.BENCH_ENGINES.key() + ", or fp32 to "
-                    + ConfigKey.BENCH_PRECISIONS.key() + ")");
+                    + " only, bf16 runs on " + BenchEngine.PYTORCH.id() + " only: add the engine to "
+                    + ConfigKey.BENCH_ENGINES.key() + ", or fp32 to " + ConfigKey.BENCH_PRECISIONS.key() + ")");
         }
         return precisions;
     }

@@ -18,8 +18,8 @@ record EnginePrecision(BenchEngine engine, Precision precision) {
     EnginePrecision {
         if (!runs(engine, precision)) {
             throw new IllegalArgumentException("Cannot run " + engine.id() + " at " + precision.id() + ": "
-                    + precision.id() + " runs on " + BenchEngine.ONNXRUNTIME.id() + " only (leave it out of"
-                    + " bench.precisions or bench.engines)");
+                    + precision.id() + " runs on " + (precision == Precision.BF16 ? BenchEngine.PYTORCH
+                    : BenchEngine.ONNXRUNTIME).id() + " only (leave it out of bench.precisions or bench.engines)");
         }
     }
 
@@ -27,9 +27,16 @@ record EnginePrecision(BenchEngine engine, Precision precision) {
         return new EnginePrecision(engine, Precision.FP32);
     }
 
-    /** Whether our {@code engine} runs at {@code precision}: int8 is ONNX Runtime's DynamicQuantizeMatMul. */
+    /**
+     * Whether our {@code engine} runs at {@code precision}: int8 is ONNX Runtime's DynamicQuantizeMatMul, bf16
+     * PyTorch's oneDNN products.
+     */
     static boolean runs(BenchEngine engine, Precision precision) {
-        return precision == Precision.FP32 || engine == BenchEngine.ONNXRUNTIME;
+        return switch (precision) {
+            case FP32 -> true;
+            case INT8 -> engine == BenchEngine.ONNXRUNTIME;
+            case BF16 -> engine == BenchEngine.PYTORCH;
+        };
     }
 
     /** The name in the report's rows and targets: {@code pytorch}, {@code onnxruntime}, {@code onnxruntime int8}. */

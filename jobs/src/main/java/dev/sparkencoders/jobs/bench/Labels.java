@@ -21,6 +21,7 @@ final class Labels {
     static final String OVERHEAD = "overhead vs engine %";
 
     static final String PYTORCH_FP32 = "PyTorch fp32";
+    static final String PYTORCH_BF16 = "PyTorch bf16";
     static final String ORT_FP32 = "ONNX Runtime fp32";
     static final String ORT_BF16 = "ONNX Runtime bf16";
     static final String ORT_INT8 = "ONNX Runtime int8";

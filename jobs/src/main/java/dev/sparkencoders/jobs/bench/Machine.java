@@ -1,6 +1,7 @@
 package dev.sparkencoders.jobs.bench;
 
 import ai.djl.engine.Engine;
+import dev.sparkencoders.encoder.CpuFlags;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +35,6 @@ final class Machine {
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("load average at start", loadAverage());
         return m;
-    }
-
-    /** The CPU's flags from /proc/cpuinfo (none where it cannot be read). */
-    static CpuFlags cpuFlags() {
-        return CpuFlags.fromCpuinfo(lines("/proc/cpuinfo"));
     }
 
     static String engine() {

@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.runtime.EncoderModel;
 import dev.sparkencoders.text.TextTokenizer;
 
@@ -16,7 +17,8 @@ import static dev.sparkencoders.jobs.bench.Labels.SHORT;
 
 /**
  * Section 3c: our bare engine and ONNX Runtime at its best in alternating passes over the same texts, in the layout
- * the jobs run (one task per core, one intra-op thread each), once per ONNX Runtime variant of the run. Sections 1 and
+ * the jobs run (one task per core, one intra-op thread each), once per ONNX Runtime variant of the run and for
+ * PyTorch at bf16 (against ONNX Runtime at fp32, in ONNX Runtime's own fp32 batches: it has no bf16). Sections 1 and
  * 3b measure the two minutes apart, and a shared machine's speed can drift by as much as they differ: here
  * each pass of ours has a pass of the peer next to it (the order swapped from pair to pair), and the figure is the
  * median of the pairs' ratios. Short sentences go in our engine's own batches on both sides (the same batches);
@@ -54,7 +56,7 @@ final class PairedPart {
         ExecutorService pool = BenchContext.pool(layout.tasks());
         try {
             for (EnginePrecision v : ctx.s.variants()) {
-                if (v.engine() != BenchEngine.ONNXRUNTIME) {
+                if (v.engine() != BenchEngine.ONNXRUNTIME && v.precision() != Precision.BF16) {
                     continue;
                 }
                 OrtPeerPart.OnnxFile file = OrtPeerPart.file(v.precision());
@@ -65,8 +67,8 @@ final class PairedPart {
                      OrtPeer peer = OrtPeer.open(onnx, tokenizer, minilm.config(), layout)) {
                     EngineBench bench = new EngineBench(v.engine(), model, ctx.s.budget(), ctx.s.chunkRows(),
                             ctx.s.naiveBatch());
-                    OrtPeer.Batching batches = OrtPeer.Batching.engineBudget(ctx.s.budget(), v.precision(),
-                            ctx.s.chunkRows());
+                    OrtPeer.Batching batches = OrtPeer.Batching.engineBudget(ctx.s.budget(),
+                            v.precision() == Precision.BF16 ? Precision.FP32 : v.precision(), ctx.s.chunkRows());
                     measure(t, List.of(MINILM, SHORT, layout.label(), v.label(), batches.label()),
                             () -> bench.run(sentences, layout, EngineBench.Batching.SORTED, pool),
                             () -> peer.run(sentences, batches, pool));

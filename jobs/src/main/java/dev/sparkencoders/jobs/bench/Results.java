@@ -35,9 +35,9 @@ final class Results {
         this.machine = machine;
     }
 
-    /** The measured ceiling of figures at {@code precision} on {@code cores} cores, or null. */
+    /** The measured ceiling of figures at {@code precision} (bf16 ones: fp32's) on {@code cores} cores, or null. */
     Double ceiling(Precision precision, int cores) {
-        Map<Integer, Double> byCores = roofline.get(precision);
+        Map<Integer, Double> byCores = roofline.get(precision == Precision.BF16 ? Precision.FP32 : precision);
         return byCores == null ? null : byCores.get(cores);
     }
 

@@ -1,6 +1,8 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.CpuFlags;
 import dev.sparkencoders.encoder.Precision;
+import dev.sparkencoders.encoder.TorchMatmulPrecision;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +12,11 @@ import java.util.concurrent.ExecutorService;
 /**
  * Section 5: the measured ceilings, the best matrix product any engine on the class path reaches: DJL/PyTorch fp32
  * (at the bench's layouts), ONNX Runtime fp32 (one session of 1 thread, and N sessions x 1 thread), only on a CPU
- * with avx512_bf16 or amx_bf16 ONNX Runtime bf16 (PyTorch bf16 through DJL 0.36 aborts the JVM, so it is never
- * tried), and, when {@code bench.precisions} has int8, ONNX Runtime int8 (DynamicQuantizeMatMul, as our engine runs
- * the encoder at model.precision=int8) on the same shapes and layouts as fp32. The ceiling is per precision: at N
- * cores, fp32 figures are measured against the best fp32 or bf16 median at N cores, int8 figures against the best
- * int8 median.
+ * with avx512_bf16 or amx_bf16 PyTorch bf16 (fp32 tensors, oneDNN products on bf16 inputs, as model.precision=bf16
+ * runs them) and ONNX Runtime bf16, and, when {@code bench.precisions} has int8, ONNX Runtime int8
+ * (DynamicQuantizeMatMul, as our engine runs the encoder at model.precision=int8) on the same shapes and layouts as
+ * fp32. The ceiling is per precision: at N cores, fp32 and bf16 figures are measured against the best fp32 or bf16
+ * median at N cores, int8 figures against the best int8 median.
  */
 final class RooflinePart {
 
@@ -29,14 +31,16 @@ final class RooflinePart {
         Table t = ctx.r.add(new Table(Labels.ROOFLINE, "5. Matmul ceiling (best GEMM of every engine)",
                 "GFLOP/s (2*M*K*N per product) of matrix products, each repeated for at least "
                         + RooflineBench.MIN_SECONDS + " s per run: DJL/PyTorch (the feed-forward shape as the"
-                        + " encoder runs it, Linear with weight [N, K]) and ONNX Runtime through its Java API (a"
+                        + " encoder runs it, Linear with weight [N, K]; PyTorch bf16 is the same fp32 product with"
+                        + " PyTorch's matmul precision at medium, so that oneDNN rounds its inputs to bf16 and sums in"
+                        + " fp32 on the CPU's bf16 units, as model.precision=bf16 runs) and ONNX Runtime through its Java API (a"
                         + " one-MatMul ONNX graph written in memory, B a constant as a model's weights are; 'N tasks"
                         + " x 1 thread' is N sessions of one intra-op thread, one per caller thread)."
                         + (int8 ? " ONNX Runtime int8 is one DynamicQuantizeMatMul node (domain com.microsoft), as"
                         + " our engine runs the encoder's linear layers at model.precision=int8: B int8 with one"
                         + " scale per column, A quantized to uint8 by ONNX Runtime on every call (counted in the"
                         + " time); its rate, 2*M*K*N integer multiply-adds per product, is GOP/s." : "")
-                        + (int8 ? " The ceiling at N cores is per precision: '% of ceiling' elsewhere divides fp32"
+                        + (int8 ? " The ceiling at N cores is per precision: '% of ceiling' elsewhere divides fp32 and bf16"
                         + " figures by the best fp32 or bf16 GFLOP/s of every engine at N cores, int8 figures by the"
                         + " best int8 GOP/s at N cores." : " The ceiling at N cores is the best of every engine and"
                         + " precision at N cores; '% of ceiling' elsewhere divides by it."),
@@ -48,6 +52,18 @@ final class RooflinePart {
             measure(t, Labels.PYTORCH_FP32, products, layout, Precision.FP32,
                     (p, pool) -> RooflineBench.run(p, layout, pool));
         }
+        CpuFlags flags = CpuFlags.ofThisMachine();
+        if (flags.bf16()) {
+            try (TorchMatmulPrecision.Lease bf16 = TorchMatmulPrecision.lease(TorchMatmulPrecision.Mode.MEDIUM,
+                    "the PyTorch bf16 roofline")) {
+                for (Layout layout : ctx.layouts) {
+                    measure(t, Labels.PYTORCH_BF16, products, layout, Precision.FP32,
+                            (p, pool) -> RooflineBench.run(p, layout, pool));
+                }
+            } catch (IllegalStateException e) {
+                t.notes.add("PyTorch bf16 did not run: " + e.getMessage());
+            }
+        }
         if (!OrtPeerPart.available()) {
             t.notes.add("No ONNX Runtime figures: ONNX Runtime is not on the class path (run the bench through"
                     + " ./spark-encoders).");
@@ -58,7 +74,6 @@ final class RooflinePart {
                 measure(t, Labels.ORT_FP32, matMuls, layout, Precision.FP32,
                         (p, pool) -> OrtRoofline.run(p, layout, MatMulGraph.Precision.FP32, pool));
             }
-            CpuFlags flags = Machine.cpuFlags();
             if (flags.bf16()) {
                 for (Layout layout : ortLayouts()) {
                     try {
@@ -71,8 +86,7 @@ final class RooflinePart {
                     }
                 }
             } else {
-                t.notes.add("bf16: not available on this CPU (no avx512_bf16 or amx_bf16 flag). PyTorch bf16 through"
-                        + " DJL 0.36 is never tried: it aborts the JVM.");
+                t.notes.add("bf16: not available on this CPU (no avx512_bf16 or amx_bf16 flag).");
             }
             if (int8) {
                 List<RooflineBench.Product> quantized = int8Products(matMuls);

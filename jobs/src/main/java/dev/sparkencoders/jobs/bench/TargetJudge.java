@@ -160,8 +160,12 @@ final class TargetJudge {
         Predicate<Table.Row> sparkRow = Figures.on(variant);
         Predicate<Table.Row> ortFile = Figures.ortFile(precision);
         // at fp32 the peer is named as it always was; at int8 the 'from' column says which file it ran
-        String peer = precision == Precision.FP32 ? "" : " on langchain4j's " + precision.id() + " export "
-                + OrtPeerPart.file(precision).resource() + " (ONNX Runtime at its best at " + precision.id() + ")";
+        String peer = switch (precision) {
+            case FP32 -> "";
+            case INT8 -> " on langchain4j's int8 export " + OrtPeerPart.file(precision).resource()
+                    + " (ONNX Runtime at its best at int8)";
+            case BF16 -> " at fp32 (ONNX Runtime's CPU kernels have no bf16 products)";
+        };
         List<Target> out = new ArrayList<>();
 
         Optional<Table.Row> ortBatched = figures.bestRow(Labels.ORT_PEER, Figures.of(MINILM, SHORT, cores)
@@ -229,13 +233,13 @@ final class TargetJudge {
         Optional<Table.Row> best = figures.bestRow(Labels.ENGINE, Figures.of(model, input, cores).and(ours), GFLOPS);
         Double ceiling = r.ceiling(precision, cores);
         if (missing != null || best.isEmpty() || ceiling == null) {
-            String why = missing != null ? missing : ceiling == null ? (precision == Precision.FP32 ? ""
-                    : precision.id() + " ") + "ceiling not measured at " + cores + " cores"
+            String why = missing != null ? missing : ceiling == null ? (precision == Precision.INT8 ? "int8 "
+                    : "") + "ceiling not measured at " + cores + " cores"
                     : model + " " + input + " not measured on " + cores + " cores";
             return Target.atLeast(name, requirement, null, threshold, "%", why);
         }
         double g = best.get().metrics().get(GFLOPS).median();
-        String basis = precision == Precision.FP32
+        String basis = precision != Precision.INT8
                 ? "%s on the %s, best layout on %d cores (%s): %s GFLOP/s over the %d-core ceiling %s GFLOP/s (best"
                         + " GEMM of any engine, section 5)"
                 : "%s on the %s, best layout on %d cores (%s): %s GOP/s over the %d-core int8 ceiling %s GOP/s (best"

@@ -58,7 +58,10 @@ public final class Models {
         }
     }
 
-    /** model.precision; int8 with model.engine=pytorch is refused here, before anything starts. */
+    /**
+     * model.precision; int8 with model.engine=pytorch and bf16 with model.engine=onnxruntime are refused here, before
+     * anything starts.
+     */
     private static Precision precision(JobConfig config) {
         Precision precision;
         try {
@@ -71,6 +74,12 @@ public final class Models {
                     + ConfigKey.MODEL_ENGINE.key() + "=pytorch: int8 runs on ONNX Runtime only (set "
                     + ConfigKey.MODEL_ENGINE.key() + " to onnxruntime or auto, or " + ConfigKey.MODEL_PRECISION.key()
                     + " to fp32)");
+        }
+        if (precision == Precision.BF16 && engine(config) == Engine.ONNXRUNTIME) {
+            throw new JobConfigException("Cannot run the model at " + ConfigKey.MODEL_PRECISION.key() + "=bf16 on "
+                    + ConfigKey.MODEL_ENGINE.key() + "=onnxruntime: ONNX Runtime's CPU kernels have no bf16 matrix"
+                    + " products (set " + ConfigKey.MODEL_ENGINE.key() + " to pytorch or auto, or "
+                    + ConfigKey.MODEL_PRECISION.key() + " to fp32)");
         }
         return precision;
     }

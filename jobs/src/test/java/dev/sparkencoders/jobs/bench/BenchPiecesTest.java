@@ -1,6 +1,7 @@
 package dev.sparkencoders.jobs.bench;
 
 import dev.sparkencoders.TestCorpora;
+import dev.sparkencoders.encoder.CpuFlags;
 import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.importer.BundledModel;
 import dev.sparkencoders.jobs.config.CommandLine;
@@ -313,6 +314,7 @@ class BenchPiecesTest {
         r.raiseCeiling(Precision.FP32, 2, 120.0);   // bf16 slower than fp32: the best stays
         r.raiseCeiling(Precision.INT8, 2, 400.0);
         assertEquals(150.0, r.ceiling(Precision.FP32, 2));
+        assertEquals(150.0, r.ceiling(Precision.BF16, 2), "bf16 figures are judged against the fp32/bf16 ceiling");
         assertEquals(400.0, r.ceiling(Precision.INT8, 2));
         assertEquals(null, r.ceiling(Precision.INT8, 1));
         String json = Report.json(r);
@@ -326,7 +328,7 @@ class BenchPiecesTest {
         assertEquals(List.of(Precision.INT8, Precision.FP32), EnginePrecision.parsePrecisions(" int8, FP32,int8"));
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> EnginePrecision.parsePrecisions("fp32,fp16"));
-        assertEquals("Cannot use bench precision 'fp16': unknown precision (known: fp32,int8)", unknown.getMessage());
+        assertEquals("Cannot use bench precision 'fp16': unknown precision (known: fp32,int8,bf16)", unknown.getMessage());
         assertThrows(IllegalArgumentException.class, () -> EnginePrecision.parsePrecisions(" , "));
 
         List<BenchEngine> both = List.of(BenchEngine.PYTORCH, BenchEngine.ONNXRUNTIME);
@@ -337,6 +339,11 @@ class BenchPiecesTest {
         assertEquals(List.of("pytorch int8"), EnginePrecision.skipped(both, all));
         assertEquals(List.of(), EnginePrecision.skipped(List.of(BenchEngine.ONNXRUNTIME), all));
         assertEquals(pairs, settings(46_000, both, all).variants());
+        List<Precision> withBf16 = List.of(Precision.FP32, Precision.INT8, Precision.BF16);
+        assertEquals(List.of("pytorch", "pytorch bf16", "onnxruntime", "onnxruntime int8"),
+                EnginePrecision.pairs(both, withBf16).stream().map(EnginePrecision::label).toList(),
+                "bf16 runs on pytorch only");
+        assertEquals(List.of("pytorch int8", "onnxruntime bf16"), EnginePrecision.skipped(both, withBf16));
         assertEquals(List.of("onnxruntime int8"), EnginePrecision.pairs(both, List.of(Precision.INT8)).stream()
                 .map(EnginePrecision::label).toList());
         IllegalArgumentException invalid = assertThrows(IllegalArgumentException.class,
@@ -353,9 +360,13 @@ class BenchPiecesTest {
         assertTrue(none.getMessage().startsWith("Cannot use bench.engines=pytorch with bench.precisions=int8: no"
                 + " engine runs at these precisions"), none.getMessage());
         JobConfigException bad = assertThrows(JobConfigException.class, () -> BenchJob.precisions(
-                benchConfig(Map.of("bench.precisions", "bf16")), both));
-        assertTrue(bad.getMessage().contains("'bf16': unknown precision") && bad.getMessage().endsWith(
+                benchConfig(Map.of("bench.precisions", "fp16")), both));
+        assertTrue(bad.getMessage().contains("'fp16': unknown precision") && bad.getMessage().endsWith(
                 "(bench.precisions)"), bad.getMessage());
+        JobConfigException bf16 = assertThrows(JobConfigException.class, () -> BenchJob.precisions(
+                benchConfig(Map.of("bench.engines", "onnxruntime", "bench.precisions", "bf16")),
+                List.of(BenchEngine.ONNXRUNTIME)));
+        assertTrue(bf16.getMessage().contains("bf16 runs on pytorch only"), bf16.getMessage());
     }
 
     @Test
@@ -422,7 +433,7 @@ class BenchPiecesTest {
         assertTrue(amx.bf16(), "AMX bf16 tiles count as bf16");
         assertEquals(new CpuFlags(Set.of()), CpuFlags.fromCpuinfo(List.of("processor : 0", "model name : x")));
         if (Files.isReadable(Path.of("/proc/cpuinfo"))) {
-            assertFalse(Machine.cpuFlags().flags().isEmpty(), "this machine's /proc/cpuinfo has a flags line");
+            assertFalse(CpuFlags.ofThisMachine().flags().isEmpty(), "this machine's /proc/cpuinfo has a flags line");
         }
     }
 

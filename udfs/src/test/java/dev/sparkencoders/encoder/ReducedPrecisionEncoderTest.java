@@ -1,0 +1,182 @@
+package dev.sparkencoders.encoder;
+
+import ai.djl.ndarray.NDManager;
+import dev.sparkencoders.model.Checkpoint;
+import dev.sparkencoders.model.TemporaryCacheDirectory;
+import dev.sparkencoders.reference.Family;
+import dev.sparkencoders.reference.Head;
+import dev.sparkencoders.reference.ScalarReference;
+import dev.sparkencoders.reference.SyntheticCheckpoint;
+import dev.sparkencoders.text.TokenizedText;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link Precision#INT8} (ONNX Runtime) and {@link Precision#BF16} (PyTorch) on every family's body (synthetic
+ * checkpoints, ALBERT with shared layers, ModernBERT with local and global layers): each token's last hidden state
+ * stays close to the independent scalar reference's (cosine at least 0.99 at int8, 0.999 at bf16), while differing
+ * from the same engine's fp32 one (the reduced precision did run). bf16 cases are skipped on CPUs without bf16 dot
+ * products. Accuracy on real weights and data (STS-B) is checked by the evaluate job's test.
+ */
+class ReducedPrecisionEncoderTest {
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    static final TemporaryCacheDirectory CACHE = TemporaryCacheDirectory.perClass();
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Precision precision : List.of(Precision.INT8, Precision.BF16)) {
+            for (Family family : Family.values()) {
+                cases.add(Arguments.of(precision, family, SyntheticCheckpoint.Options.defaults()));
+            }
+            cases.add(Arguments.of(precision, Family.ALBERT,
+                    SyntheticCheckpoint.Options.defaults().withLayers(4).withHiddenGroups(2)));
+            cases.add(Arguments.of(precision, Family.MODERNBERT,
+                    SyntheticCheckpoint.Options.defaults().withLayers(3).withBiases(true)));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("cases")
+    void staysCloseToTheScalarReference(Precision precision, Family family, SyntheticCheckpoint.Options options)
+            throws IOException {
+        Engine engine = precision == Precision.BF16 ? Engine.PYTORCH : Engine.ONNXRUNTIME;
+        double minCosine = precision == Precision.BF16 ? 0.999 : 0.99;
+        if (precision == Precision.BF16) {
+            assumeBf16();
+        }
+        Path checkpointDir = dir.resolve(family.name());
+        SyntheticCheckpoint synthetic = SyntheticCheckpoint.write(checkpointDir, family, Head.BASE, 7, options);
+        ScalarReference reference = new ScalarReference(synthetic);
+        Checkpoint checkpoint = Checkpoint.open(checkpointDir);
+        List<TokenizedText> rows = sequences(synthetic);
+        int size = synthetic.hiddenSize();
+
+        float[] reduced;
+        float[] fp32;
+        int width;
+        try (Encoder encoder = Encoders.load(checkpoint, engine, precision, 1);
+             NDManager scope = encoder.newBatchManager()) {
+            assertEquals(precision, encoder.precision());
+            PaddedBatch batch = PaddedBatch.of(scope, rows, encoder.padTokenId());
+            width = batch.width();
+            reduced = encoder.lastHiddenState(batch).toFloatArray();
+        }
+        try (Encoder encoder = Encoders.load(checkpoint, engine, Precision.FP32, 1);
+             NDManager scope = encoder.newBatchManager()) {
+            fp32 = encoder.lastHiddenState(PaddedBatch.of(scope, rows, encoder.padTokenId())).toFloatArray();
+        }
+
+        double worstCosine = 1;
+        double largestChange = 0;
+        for (int r = 0; r < rows.size(); r++) {
+            double[][] expected = reference.lastHiddenState(rows.get(r).ids(), rows.get(r).typeIds());
+            for (int t = 0; t < expected.length; t++) {
+                int at = (r * width + t) * size;
+                double dot = 0;
+                double actualNorm = 0;
+                double expectedNorm = 0;
+                for (int i = 0; i < size; i++) {
+                    dot += expected[t][i] * reduced[at + i];
+                    actualNorm += (double) reduced[at + i] * reduced[at + i];
+                    expectedNorm += expected[t][i] * expected[t][i];
+                    largestChange = Math.max(largestChange, Math.abs(reduced[at + i] - fp32[at + i]));
+                }
+                worstCosine = Math.min(worstCosine, dot / Math.sqrt(actualNorm * expectedNorm));
+            }
+        }
+        System.out.printf("%s %s %s: least cosine to the scalar reference %.6f, largest change from fp32 %.3g%n",
+                precision.id(), family, options, worstCosine, largestChange);
+        assertTrue(worstCosine >= minCosine, family + ": a token's " + precision.id() + " hidden state has cosine "
+                + worstCosine + " to the scalar reference's");
+        assertTrue(largestChange > 1e-4, family + ": the " + precision.id() + " hidden states equal the fp32 ones"
+                + " (largest change " + largestChange + "): the reduced precision did not run");
+        assertEquals(TorchMatmulPrecision.Mode.HIGHEST, TorchMatmulPrecision.current(),
+                "PyTorch's matmul precision is back to its default once the bf16 encoder is closed");
+    }
+
+    @Test
+    void int8IsRefusedOnPyTorch() throws IOException {
+        SyntheticCheckpoint.write(dir.resolve("bert"), Family.BERT, Head.BASE, 7, SyntheticCheckpoint.Options.defaults());
+        Checkpoint checkpoint = Checkpoint.open(dir.resolve("bert"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Encoders.load(checkpoint, Engine.PYTORCH, Precision.INT8, 1));
+        assertTrue(e.getMessage().startsWith("Cannot run model ") && e.getMessage().contains("int8 runs on ONNX"
+                + " Runtime only"), e.getMessage());
+    }
+
+    @Test
+    void bf16IsRefusedOnOnnxRuntime() throws IOException {
+        SyntheticCheckpoint.write(dir.resolve("bert"), Family.BERT, Head.BASE, 7, SyntheticCheckpoint.Options.defaults());
+        Checkpoint checkpoint = Checkpoint.open(dir.resolve("bert"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Encoders.load(checkpoint, Engine.ONNXRUNTIME, Precision.BF16, 1));
+        assertTrue(e.getMessage().startsWith("Cannot run model ") && e.getMessage().contains("no bf16 matrix"
+                + " products"), e.getMessage());
+    }
+
+    @Test
+    void aSecondPrecisionIsRefusedWhileTheFirstIsOpen() throws IOException {
+        assumeBf16();
+        SyntheticCheckpoint.write(dir.resolve("bert"), Family.BERT, Head.BASE, 7, SyntheticCheckpoint.Options.defaults());
+        Checkpoint checkpoint = Checkpoint.open(dir.resolve("bert"));
+        try (Encoder second = Encoders.load(checkpoint, Engine.AUTO, Precision.BF16, 1)) {
+            assertEquals(Engine.PYTORCH, second.engine(), "auto runs bf16 on PyTorch");
+            try (Encoder first = Encoders.load(checkpoint, Engine.PYTORCH, Precision.BF16, 1)) {
+                assertEquals(TorchMatmulPrecision.Mode.MEDIUM, TorchMatmulPrecision.current());
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> TorchMatmulPrecision.lease(TorchMatmulPrecision.Mode.HIGHEST, "a test"));
+                assertTrue(e.getMessage().startsWith("Cannot run a test with PyTorch matmul precision highest: a"
+                        + " model open in this JVM runs at medium"), e.getMessage());
+            }
+            assertEquals(TorchMatmulPrecision.Mode.MEDIUM, TorchMatmulPrecision.current(), "one lease still open");
+        }
+        assertEquals(TorchMatmulPrecision.Mode.HIGHEST, TorchMatmulPrecision.current());
+    }
+
+    private static void assumeBf16() {
+        Assumptions.assumeTrue(CpuFlags.ofThisMachine().bf16(),
+                "Skipped: this CPU has no avx512_bf16 or amx_bf16, so precision bf16 is refused here");
+    }
+
+    /** Random ids between the special tokens, segment 1 for the second half where the family has segments. */
+    private static List<TokenizedText> sequences(SyntheticCheckpoint synthetic) {
+        var spec = synthetic.tokenizer();
+        Random random = new Random(11);
+        List<TokenizedText> rows = new ArrayList<>();
+        for (int length : new int[] {5, 17, 11, 2}) {
+            long[] ids = new long[length];
+            long[] types = new long[length];
+            ids[0] = spec.clsId();
+            ids[length - 1] = spec.sepId();
+            for (int t = 1; t < length - 1; t++) {
+                ids[t] = 5 + random.nextInt(synthetic.vocabSize() - 5);
+            }
+            for (int t = length / 2; t < length && synthetic.typeVocabSize() > 1; t++) {
+                types[t] = 1;
+            }
+            rows.add(new TokenizedText(ids, types, false));
+        }
+        return rows;
+    }
+}
