@@ -41,24 +41,25 @@ public final class Encoders {
                     + "model.precision to fp32)");
         }
         if (precision == Precision.BF16) {
-            return Bf16Encoder.of(checkpoint, engine, Encoders::onPyTorch);
+            TorchPrecisionEncoder.requireBf16(checkpoint, engine);
+            return onPyTorch(checkpoint, precision);
         }
         return switch (engine) {
-            case PYTORCH -> onPyTorch(checkpoint);
+            case PYTORCH -> onPyTorch(checkpoint, precision);
             case ONNXRUNTIME -> OnnxRuntimeEncoder.load(checkpoint, precision, intraOpThreads);
             case AUTO -> onnxRuntimeAvailable() ? OnnxRuntimeEncoder.load(checkpoint, precision, intraOpThreads)
-                    : onPyTorch(checkpoint);
+                    : onPyTorch(checkpoint, precision);
         };
     }
 
     /**
-     * The PyTorch body of the checkpoint's architecture: ModernBERT's, or the post-LayerNorm BERT-family one (and
-     * glibc's mmap threshold raised for it, see {@link MmapThreshold}).
+     * The PyTorch body of the checkpoint's architecture (ModernBERT's, or the post-LayerNorm BERT-family one) at
+     * {@code precision}, with glibc's mmap threshold raised for it ({@link MmapThreshold}).
      */
-    private static Encoder onPyTorch(Checkpoint checkpoint) {
+    private static Encoder onPyTorch(Checkpoint checkpoint, Precision precision) {
         MmapThreshold.raiseForPyTorch();
-        return checkpoint.config().family() == ModelFamily.MODERNBERT ? ModernBertEncoder.load(checkpoint)
-                : TransformerEncoder.load(checkpoint);
+        return new TorchPrecisionEncoder(checkpoint.config().family() == ModelFamily.MODERNBERT
+                ? ModernBertEncoder.load(checkpoint) : TransformerEncoder.load(checkpoint), precision);
     }
 
     /** True when DJL's ONNX Runtime engine starts here; logs why not otherwise. */

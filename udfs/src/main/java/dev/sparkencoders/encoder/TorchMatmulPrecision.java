@@ -4,18 +4,22 @@ import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
 /**
  * PyTorch's process-wide precision of fp32 matrix products ({@code torch.set_float32_matmul_precision}), which DJL
  * 0.36 does not expose: set through libtorch's own {@code at::Context} functions. At {@link Mode#MEDIUM}, on a CPU
  * with bf16 dot products (avx512_bf16 or AMX), matmul, linear and batched matmul of fp32 tensors run as oneDNN
  * kernels that round their inputs to bf16 and accumulate in fp32; tensors stay fp32 everywhere else.
  *
- * <p>The setting belongs to the whole JVM, so the open encoders that need it count their leases: the first lease
- * at a mode sets it, the last one closed sets {@link Mode#HIGHEST} (PyTorch's default) again, and a lease at a
- * different mode while another is open is refused.
+ * <p>The setting belongs to the whole JVM, so work that depends on it runs inside a {@link Scope} of its mode:
+ * scopes of one mode run together (from any threads, nested or not), and a scope of the other mode waits until
+ * they have all closed, then switches the mode. A JVM that runs one precision (a job) never waits; one that mixes
+ * them (a notebook with two models) takes turns batch by batch, and every batch gets the precision it asked for.
  *
  * <pre>{@code
- * try (TorchMatmulPrecision.Lease bf16 = TorchMatmulPrecision.lease(Mode.MEDIUM, "model /models/minilm")) { ... }
+ * try (TorchMatmulPrecision.Scope bf16 = TorchMatmulPrecision.enter(Precision.BF16)) { ... }
  * }</pre>
  */
 public final class TorchMatmulPrecision {
@@ -28,48 +32,65 @@ public final class TorchMatmulPrecision {
     private static final String SET = "_ZN2at7Context25setFloat32MatmulPrecisionENS_22Float32MatmulPrecisionE";
     private static final String GET = "_ZNK2at7Context22float32MatmulPrecisionEv";
 
-    private static Mode leased;
-    private static int leases;
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Condition IDLE = LOCK.newCondition();
+    /** The mode set in libtorch by this class (PyTorch starts at HIGHEST). */
+    private static Mode mode = Mode.HIGHEST;
+    private static int open;
 
     private TorchMatmulPrecision() {}
 
-    /** An open claim on the process-wide mode; closing the last one restores {@link Mode#HIGHEST}. */
-    public static final class Lease implements AutoCloseable {
-        private boolean open = true;
+    /** An open claim on the mode it entered; closing it lets a scope of the other mode in once none is open. */
+    public static final class Scope implements AutoCloseable {
+        private boolean closed;
 
-        private Lease() {}
+        private Scope() {}
 
         @Override
         public void close() {
-            synchronized (TorchMatmulPrecision.class) {
-                if (open && --leases == 0) {
-                    apply(Mode.HIGHEST);
-                    leased = null;
+            LOCK.lock();
+            try {
+                if (!closed && --open == 0) {
+                    IDLE.signalAll();
                 }
-                open = false;
+                closed = true;
+            } finally {
+                LOCK.unlock();
             }
         }
     }
 
+    /** The mode that runs {@code precision}'s products: {@link Mode#MEDIUM} for bf16, {@link Mode#HIGHEST} else. */
+    public static Mode modeOf(Precision precision) {
+        return precision == Precision.BF16 ? Mode.MEDIUM : Mode.HIGHEST;
+    }
+
+    /** {@link #enter(Mode)} at the mode of {@code precision}. */
+    public static Scope enter(Precision precision) {
+        return enter(modeOf(precision));
+    }
+
     /**
-     * Sets PyTorch's fp32 matmul precision to {@code mode} for as long as the lease is open. {@code user} names what
-     * asks for it in errors ("model /models/minilm"). PyTorch's engine must be loaded (any DJL NDManager on PyTorch).
+     * Waits until no scope of another mode is open, sets {@code wanted} in libtorch if it is not the mode already,
+     * and opens a scope. PyTorch's engine must be loaded for a switch (any DJL NDManager on PyTorch).
      *
-     * @throws IllegalStateException when a lease at another mode is open, or libtorch does not take the setting
+     * @throws IllegalStateException when libtorch does not take the setting
      */
-    public static synchronized Lease lease(Mode mode, String user) {
-        if (leases > 0 && leased != mode) {
-            throw new IllegalStateException("Cannot run " + user + " with PyTorch matmul precision "
-                    + mode.name().toLowerCase(java.util.Locale.ROOT) + ": a model open in this JVM runs at "
-                    + leased.name().toLowerCase(java.util.Locale.ROOT) + ", and the setting is process-wide (use one"
-                    + " model.precision per job)");
+    public static Scope enter(Mode wanted) {
+        LOCK.lock();
+        try {
+            while (open > 0 && mode != wanted) {
+                IDLE.awaitUninterruptibly();
+            }
+            if (mode != wanted) {
+                apply(wanted);
+                mode = wanted;
+            }
+            open++;
+            return new Scope();
+        } finally {
+            LOCK.unlock();
         }
-        if (leases == 0) {
-            apply(mode);
-            leased = mode;
-        }
-        leases++;
-        return new Lease();
     }
 
     /** The mode libtorch reports now. */
@@ -78,12 +99,12 @@ public final class TorchMatmulPrecision {
         return Mode.values()[symbol(GET).invokeInt(new Object[] {context})];
     }
 
-    private static void apply(Mode mode) {
+    private static void apply(Mode wanted) {
         Pointer context = context();
-        symbol(SET).invokeVoid(new Object[] {context, mode.ordinal()});
+        symbol(SET).invokeVoid(new Object[] {context, wanted.ordinal()});
         Mode now = current();
-        if (now != mode) {
-            throw new IllegalStateException("Cannot set PyTorch's matmul precision to " + mode + ": libtorch reports "
+        if (now != wanted) {
+            throw new IllegalStateException("Cannot set PyTorch's matmul precision to " + wanted + ": libtorch reports "
                     + now + " after the call (use model.precision=fp32)");
         }
     }

@@ -3,6 +3,7 @@ package dev.sparkencoders.runtime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.sparkencoders.encoder.PaddedBatch;
+import dev.sparkencoders.encoder.TorchMatmulPrecision;
 import dev.sparkencoders.text.LengthBatcher;
 import dev.sparkencoders.text.TokenBudget;
 import dev.sparkencoders.text.TokenizedText;
@@ -111,9 +112,13 @@ public final class BatchRunner {
         }
     }
 
-    /** One padded batch through the encoder and the task; all native memory of the batch is freed on return. */
+    /**
+     * One padded batch through the encoder and the task; all native memory of the batch is freed on return. Both run
+     * at PyTorch's matmul precision for the encoder's precision (heads on the hidden states included).
+     */
     public <R> List<R> runBatch(List<TokenizedText> batch, BatchFunction<R> task) {
-        try (NDManager scope = model.encoder().newBatchManager()) {
+        try (TorchMatmulPrecision.Scope precision = TorchMatmulPrecision.enter(model.encoder().precision());
+             NDManager scope = model.encoder().newBatchManager()) {
             PaddedBatch padded = PaddedBatch.of(scope, batch, model.encoder().padTokenId());
             NDArray hidden = model.encoder().lastHiddenState(padded);
             return task.apply(model, padded, hidden, batch);

@@ -23,7 +23,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,8 +113,6 @@ class ReducedPrecisionEncoderTest {
                 + worstCosine + " to the scalar reference's");
         assertTrue(largestChange > 1e-4, family + ": the " + precision.id() + " hidden states equal the fp32 ones"
                 + " (largest change " + largestChange + "): the reduced precision did not run");
-        assertEquals(TorchMatmulPrecision.Mode.HIGHEST, TorchMatmulPrecision.current(),
-                "PyTorch's matmul precision is back to its default once the bf16 encoder is closed");
     }
 
     @Test
@@ -135,23 +135,44 @@ class ReducedPrecisionEncoderTest {
                 + " products"), e.getMessage());
     }
 
+    /**
+     * An fp32 and a bf16 PyTorch body open in one JVM (as in a notebook) each keep their own precision: the fp32
+     * body's hidden states equal those of an fp32 body alone, whichever ran last, while a bf16 batch runs on
+     * another thread; the mode switches only between batches.
+     */
     @Test
-    void aSecondPrecisionIsRefusedWhileTheFirstIsOpen() throws IOException {
+    void fp32AndBf16BodiesInOneJvmEachKeepTheirPrecision() throws Exception {
         assumeBf16();
-        SyntheticCheckpoint.write(dir.resolve("bert"), Family.BERT, Head.BASE, 7, SyntheticCheckpoint.Options.defaults());
+        SyntheticCheckpoint synthetic = SyntheticCheckpoint.write(dir.resolve("bert"), Family.BERT, Head.BASE, 7,
+                SyntheticCheckpoint.Options.defaults());
         Checkpoint checkpoint = Checkpoint.open(dir.resolve("bert"));
-        try (Encoder second = Encoders.load(checkpoint, Engine.AUTO, Precision.BF16, 1)) {
-            assertEquals(Engine.PYTORCH, second.engine(), "auto runs bf16 on PyTorch");
-            try (Encoder first = Encoders.load(checkpoint, Engine.PYTORCH, Precision.BF16, 1)) {
-                assertEquals(TorchMatmulPrecision.Mode.MEDIUM, TorchMatmulPrecision.current());
-                IllegalStateException e = assertThrows(IllegalStateException.class,
-                        () -> TorchMatmulPrecision.lease(TorchMatmulPrecision.Mode.HIGHEST, "a test"));
-                assertTrue(e.getMessage().startsWith("Cannot run a test with PyTorch matmul precision highest: a"
-                        + " model open in this JVM runs at medium"), e.getMessage());
-            }
-            assertEquals(TorchMatmulPrecision.Mode.MEDIUM, TorchMatmulPrecision.current(), "one lease still open");
+        List<TokenizedText> rows = sequences(synthetic);
+        float[] alone;
+        try (Encoder fp32 = Encoders.load(checkpoint, Engine.PYTORCH, Precision.FP32, 1)) {
+            alone = hidden(fp32, rows);
         }
-        assertEquals(TorchMatmulPrecision.Mode.HIGHEST, TorchMatmulPrecision.current());
+        try (Encoder fp32 = Encoders.load(checkpoint, Engine.PYTORCH, Precision.FP32, 1);
+             Encoder bf16 = Encoders.load(checkpoint, Engine.AUTO, Precision.BF16, 1)) {
+            assertEquals(Engine.PYTORCH, bf16.engine(), "auto runs bf16 on PyTorch");
+            float[] reduced = hidden(bf16, rows);
+            java.util.concurrent.ExecutorService other = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                for (int round = 0; round < 20; round++) {
+                    java.util.concurrent.Future<float[]> concurrent = other.submit(() -> hidden(bf16, rows));
+                    assertArrayEquals(alone, hidden(fp32, rows), "fp32 body beside a bf16 one, round " + round);
+                    assertArrayEquals(reduced, concurrent.get(), "bf16 body beside an fp32 one, round " + round);
+                }
+            } finally {
+                other.shutdownNow();
+            }
+            assertFalse(java.util.Arrays.equals(alone, reduced), "the bf16 body ran at bf16");
+        }
+    }
+
+    private static float[] hidden(Encoder encoder, List<TokenizedText> rows) {
+        try (NDManager scope = encoder.newBatchManager()) {
+            return encoder.lastHiddenState(PaddedBatch.of(scope, rows, encoder.padTokenId())).toFloatArray();
+        }
     }
 
     private static void assumeBf16() {

@@ -54,8 +54,7 @@ final class RooflinePart {
         }
         CpuFlags flags = CpuFlags.ofThisMachine();
         if (flags.bf16()) {
-            try (TorchMatmulPrecision.Lease bf16 = TorchMatmulPrecision.lease(TorchMatmulPrecision.Mode.MEDIUM,
-                    "the PyTorch bf16 roofline")) {
+            try (TorchMatmulPrecision.Scope bf16 = TorchMatmulPrecision.enter(Precision.BF16)) {
                 for (Layout layout : ctx.layouts) {
                     measure(t, Labels.PYTORCH_BF16, products, layout, Precision.FP32,
                             (p, pool) -> RooflineBench.run(p, layout, pool));

@@ -5,28 +5,26 @@ import ai.djl.ndarray.NDManager;
 import dev.sparkencoders.model.Checkpoint;
 import dev.sparkencoders.model.ModelConfig;
 
-import java.util.function.Function;
-
 /**
- * A PyTorch encoder whose matrix products run on bf16 inputs ({@link Precision#BF16}): the body is the fp32 one, and
- * the encoder holds a {@link TorchMatmulPrecision} lease at {@code MEDIUM} while it is open.
+ * A PyTorch body that runs each forward pass inside a {@link TorchMatmulPrecision} scope of its precision: fp32
+ * bodies at PyTorch's full fp32 products, {@link Precision#BF16} bodies at bf16 products, whatever else the JVM runs.
  *
  * <pre>{@code
  * try (Encoder encoder = Encoders.load(checkpoint, Engine.PYTORCH, Precision.BF16, 1)) { ... }
  * }</pre>
  */
-final class Bf16Encoder implements Encoder {
+final class TorchPrecisionEncoder implements Encoder {
 
     private final Encoder body;
-    private final TorchMatmulPrecision.Lease lease;
+    private final Precision precision;
 
-    private Bf16Encoder(Encoder body, TorchMatmulPrecision.Lease lease) {
+    TorchPrecisionEncoder(Encoder body, Precision precision) {
         this.body = body;
-        this.lease = lease;
+        this.precision = precision;
     }
 
-    /** Checks the engine and the CPU, then loads the body with {@code pytorchBody} and takes the lease. */
-    static Encoder of(Checkpoint checkpoint, Engine engine, Function<Checkpoint, Encoder> pytorchBody) {
+    /** Refuses bf16 on ONNX Runtime and on CPUs without bf16 dot products, in one sentence each. */
+    static void requireBf16(Checkpoint checkpoint, Engine engine) {
         if (engine == Engine.ONNXRUNTIME) {
             throw new IllegalArgumentException("Cannot run model " + checkpoint.dir() + " at precision bf16 on ONNX "
                     + "Runtime: its CPU kernels have no bf16 matrix products (set model.engine to pytorch or auto, or "
@@ -36,14 +34,6 @@ final class Bf16Encoder implements Encoder {
         if (!cpu.bf16()) {
             throw new IllegalArgumentException("Cannot run model " + checkpoint.dir() + " at precision bf16: this CPU"
                     + " has no bf16 dot products (" + cpu.describe() + "; use precision fp32, or int8 on ONNX Runtime)");
-        }
-        Encoder body = pytorchBody.apply(checkpoint);
-        try {
-            return new Bf16Encoder(body, TorchMatmulPrecision.lease(TorchMatmulPrecision.Mode.MEDIUM,
-                    "model " + checkpoint.dir()));
-        } catch (RuntimeException e) {
-            body.close();
-            throw e;
         }
     }
 
@@ -59,7 +49,7 @@ final class Bf16Encoder implements Encoder {
 
     @Override
     public Precision precision() {
-        return Precision.BF16;
+        return precision;
     }
 
     @Override
@@ -74,13 +64,13 @@ final class Bf16Encoder implements Encoder {
 
     @Override
     public NDArray lastHiddenState(PaddedBatch batch) {
-        return body.lastHiddenState(batch);
+        try (TorchMatmulPrecision.Scope scope = TorchMatmulPrecision.enter(precision)) {
+            return body.lastHiddenState(batch);
+        }
     }
 
     @Override
     public void close() {
-        try (lease) {
-            body.close();
-        }
+        body.close();
     }
 }
