@@ -123,9 +123,9 @@ class EvaluateStsTest {
     }
 
     /**
-     * model.precision=bf16 (model.engine auto runs it on PyTorch, matrix products on bf16 inputs): the job's Spearman stays within 0.1 of the fp32
-     * reference's, differs from it (the products really ran at bf16), and the report names the precision. Skipped
-     * on CPUs without bf16 dot products, where the precision is refused.
+     * model.precision=bf16 (model.engine auto runs it on PyTorch, matrix products on bf16 inputs): the job's
+     * Spearman stays within 0.1 of the fp32 reference's, differs from it (the products really ran at bf16), and the
+     * report names the precision. Skipped on CPUs without bf16 dot products, where the precision is refused.
      */
     @Test
     void bf16StaysWithinATenthOfTheFp32Spearman() throws Exception {

@@ -16,7 +16,7 @@ import java.util.Locale;
  * }</pre>
  */
 public enum Engine {
-    /** ONNX Runtime when it loads, else PyTorch. */
+    /** ONNX Runtime when it loads, else PyTorch; PyTorch at {@link Precision#BF16} (the engine with bf16 products). */
     AUTO,
     /** {@link TransformerEncoder} (ModernBERT: {@link ModernBertEncoder}) on DJL's PyTorch engine. */
     PYTORCH,

@@ -3,8 +3,8 @@ package dev.sparkencoders.encoder;
 import java.util.Locale;
 
 /**
- * The number format of the encoder body's matrix products. Embeddings, LayerNorm, attention's softmax, heads and
- * pooling stay fp32 in both.
+ * The number format of the encoder body's matrix products. Embeddings, LayerNorm, attention's softmax and pooling
+ * stay fp32 at every precision; heads stay fp32 at int8 and run their products at bf16 at bf16.
  *
  * <p>{@link #INT8} runs every linear layer of the body (query, key, value, attention output, both feed-forward
  * layers) as ONNX Runtime's DynamicQuantizeMatMul: weights quantized once per output column (symmetric, int8),

@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * scopes of one mode run together (from any threads, nested or not), and a scope of the other mode waits until
  * they have all closed, then switches the mode. A JVM that runs one precision (a job) never waits; one that mixes
  * them (a notebook with two models) takes turns batch by batch, and every batch gets the precision it asked for.
+ * A thread must not open a scope of the other mode inside one it holds: it would wait for itself.
  *
  * <pre>{@code
  * try (TorchMatmulPrecision.Scope bf16 = TorchMatmulPrecision.enter(Precision.BF16)) { ... }

@@ -33,7 +33,8 @@ final class TorchPrecisionEncoder implements Encoder {
         CpuFlags cpu = CpuFlags.ofThisMachine();
         if (!cpu.bf16()) {
             throw new IllegalArgumentException("Cannot run model " + checkpoint.dir() + " at precision bf16: this CPU"
-                    + " has no bf16 dot products (" + cpu.describe() + "; use precision fp32, or int8 on ONNX Runtime)");
+                    + " has no bf16 dot products (" + cpu.describe() + "; use precision fp32, or int8 on ONNX"
+                    + " Runtime)");
         }
     }
 

@@ -9,8 +9,9 @@
  * HuggingFace's names ({@link dev.sparkencoders.encoder.HeadLoader}, ModernBERT's in
  * {@link dev.sparkencoders.encoder.ModernBertHead}) and sentence pooling, both on PyTorch whatever the engine.
  * Process-wide native settings the PyTorch body needs live here too, reached through JNA:
- * {@link dev.sparkencoders.encoder.TorchMatmulPrecision} (bf16 products, {@link dev.sparkencoders.encoder.Precision#BF16},
- * on CPUs whose {@link dev.sparkencoders.encoder.CpuFlags} have bf16 units) and glibc's mmap threshold
+ * {@link dev.sparkencoders.encoder.TorchMatmulPrecision} (bf16 products,
+ * {@link dev.sparkencoders.encoder.Precision#BF16}, on CPUs whose {@link dev.sparkencoders.encoder.CpuFlags} have bf16
+ * units) and glibc's mmap threshold
  * ({@link dev.sparkencoders.encoder.MmapThreshold}). Nothing here knows about Spark.
  */
 package dev.sparkencoders.encoder;

@@ -1,5 +1,6 @@
 package dev.sparkencoders.jobs.bench;
 
+import dev.sparkencoders.encoder.CpuFlags;
 import dev.sparkencoders.encoder.Precision;
 import dev.sparkencoders.jobs.config.ConfigKey;
 import dev.sparkencoders.jobs.config.Job;
@@ -107,6 +108,11 @@ public final class BenchJob implements Job {
             precisions = EnginePrecision.parsePrecisions(value);
         } catch (IllegalArgumentException e) {
             throw new JobConfigException(e.getMessage() + " (" + ConfigKey.BENCH_PRECISIONS.key() + ")", e);
+        }
+        CpuFlags cpu = CpuFlags.ofThisMachine();
+        if (precisions.contains(Precision.BF16) && !cpu.bf16()) {
+            throw new JobConfigException("Cannot use " + ConfigKey.BENCH_PRECISIONS.key() + "=" + value + ": this CPU"
+                    + " has no bf16 dot products (" + cpu.describe() + "; leave bf16 out)");
         }
         if (EnginePrecision.pairs(engines, precisions).isEmpty()) {
             throw new JobConfigException("Cannot use " + ConfigKey.BENCH_ENGINES.key() + "="

@@ -33,16 +33,18 @@ final class RooflinePart {
                         + RooflineBench.MIN_SECONDS + " s per run: DJL/PyTorch (the feed-forward shape as the"
                         + " encoder runs it, Linear with weight [N, K]; PyTorch bf16 is the same fp32 product with"
                         + " PyTorch's matmul precision at medium, so that oneDNN rounds its inputs to bf16 and sums in"
-                        + " fp32 on the CPU's bf16 units, as model.precision=bf16 runs) and ONNX Runtime through its Java API (a"
+                        + " fp32 on the CPU's bf16 units, as model.precision=bf16 runs; PyTorch leaves a 2-D linear"
+                        + " with a bias, as here, to its fp32 kernel, where the encoder's 3-D [B, L, H] input reaches"
+                        + " oneDNN) and ONNX Runtime through its Java API (a"
                         + " one-MatMul ONNX graph written in memory, B a constant as a model's weights are; 'N tasks"
                         + " x 1 thread' is N sessions of one intra-op thread, one per caller thread)."
                         + (int8 ? " ONNX Runtime int8 is one DynamicQuantizeMatMul node (domain com.microsoft), as"
                         + " our engine runs the encoder's linear layers at model.precision=int8: B int8 with one"
                         + " scale per column, A quantized to uint8 by ONNX Runtime on every call (counted in the"
                         + " time); its rate, 2*M*K*N integer multiply-adds per product, is GOP/s." : "")
-                        + (int8 ? " The ceiling at N cores is per precision: '% of ceiling' elsewhere divides fp32 and bf16"
-                        + " figures by the best fp32 or bf16 GFLOP/s of every engine at N cores, int8 figures by the"
-                        + " best int8 GOP/s at N cores." : " The ceiling at N cores is the best of every engine and"
+                        + (int8 ? " The ceiling at N cores is per precision: '% of ceiling' elsewhere divides fp32"
+                        + " and bf16 figures by the best fp32 or bf16 GFLOP/s of every engine at N cores, int8"
+                        + " figures by the best int8 GOP/s at N cores." : " The ceiling at N cores is the best of every engine and"
                         + " precision at N cores; '% of ceiling' elsewhere divides by it."),
                 List.of("engine", "operation", "shape", "layout"),
                 int8 ? List.of(Labels.GFLOPS, Labels.GOPS) : List.of(Labels.GFLOPS)));
