@@ -156,8 +156,8 @@ public final class Benchmark {
         List<String> skipped = EnginePrecision.skipped(s.engines(), s.precisions());
         ctx.r.inputs.put("our engines", String.join(", ", s.variants().stream().map(EnginePrecision::label).toList())
                 + " (bench.engines at bench.precisions; the engine, naive and spark parts run once per engine and"
-                + " precision" + (skipped.isEmpty() ? "" : "; not run: " + String.join(", ", skipped) + ", int8 runs"
-                + " on onnxruntime only") + ")");
+                + " precision" + (skipped.isEmpty() ? "" : "; not run: " + String.join(", ", skipped) + ": int8 runs"
+                + " on onnxruntime only, bf16 on pytorch only") + ")");
         if (s.has(Part.SPARK)) {
             ctx.r.inputs.put("Spark job", String.format(Locale.ROOT, "%,d rows: the short sentences repeated in order,"
                     + " one per line of a text file", s.sparkRows()));
