@@ -124,7 +124,7 @@ class FamilyParityTest {
     }
 
     /** Random ids between the special tokens, segment 1 for the second half where the family has segments. */
-    private static List<TokenizedText> sequences(SyntheticCheckpoint synthetic) {
+    static List<TokenizedText> sequences(SyntheticCheckpoint synthetic) {
         var spec = synthetic.tokenizer();
         Random random = new Random(11);
         List<TokenizedText> rows = new ArrayList<>();

@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -71,7 +70,7 @@ class ReducedPrecisionEncoderTest {
         SyntheticCheckpoint synthetic = SyntheticCheckpoint.write(checkpointDir, family, Head.BASE, 7, options);
         ScalarReference reference = new ScalarReference(synthetic);
         Checkpoint checkpoint = Checkpoint.open(checkpointDir);
-        List<TokenizedText> rows = sequences(synthetic);
+        List<TokenizedText> rows = FamilyParityTest.sequences(synthetic);
         int size = synthetic.hiddenSize();
 
         float[] reduced;
@@ -146,7 +145,7 @@ class ReducedPrecisionEncoderTest {
         SyntheticCheckpoint synthetic = SyntheticCheckpoint.write(dir.resolve("bert"), Family.BERT, Head.BASE, 7,
                 SyntheticCheckpoint.Options.defaults());
         Checkpoint checkpoint = Checkpoint.open(dir.resolve("bert"));
-        List<TokenizedText> rows = sequences(synthetic);
+        List<TokenizedText> rows = FamilyParityTest.sequences(synthetic);
         float[] alone;
         try (Encoder fp32 = Encoders.load(checkpoint, Engine.PYTORCH, Precision.FP32, 1)) {
             alone = hidden(fp32, rows);
@@ -178,26 +177,5 @@ class ReducedPrecisionEncoderTest {
     private static void assumeBf16() {
         Assumptions.assumeTrue(CpuFlags.ofThisMachine().bf16(),
                 "Skipped: this CPU has no avx512_bf16 or amx_bf16, so precision bf16 is refused here");
-    }
-
-    /** Random ids between the special tokens, segment 1 for the second half where the family has segments. */
-    private static List<TokenizedText> sequences(SyntheticCheckpoint synthetic) {
-        var spec = synthetic.tokenizer();
-        Random random = new Random(11);
-        List<TokenizedText> rows = new ArrayList<>();
-        for (int length : new int[] {5, 17, 11, 2}) {
-            long[] ids = new long[length];
-            long[] types = new long[length];
-            ids[0] = spec.clsId();
-            ids[length - 1] = spec.sepId();
-            for (int t = 1; t < length - 1; t++) {
-                ids[t] = 5 + random.nextInt(synthetic.vocabSize() - 5);
-            }
-            for (int t = length / 2; t < length && synthetic.typeVocabSize() > 1; t++) {
-                types[t] = 1;
-            }
-            rows.add(new TokenizedText(ids, types, false));
-        }
-        return rows;
     }
 }
