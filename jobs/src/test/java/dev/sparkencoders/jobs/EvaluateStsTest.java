@@ -107,19 +107,7 @@ class EvaluateStsTest {
      */
     @Test
     void int8StaysWithinATenthOfTheFp32Spearman() throws Exception {
-        Path data = stsDev();
-        Path output = dir.resolve("sts-int8");
-        JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "evaluate.task=sts", "--set",
-                "evaluate.data-path=" + data, "--set", "output.path=" + output, "--set", "model.precision=int8",
-                "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
-        assertEquals(0, outcome.code(), outcome.stderr());
-        JsonObject report = JsonParser.parseString(Files.readString(output.resolve("report.json"))).getAsJsonObject();
-        double expectedSpearman = referenceCorrelations(data)[0];
-        double spearman = report.get("spearman").getAsDouble();
-        System.out.printf("STS-B dev at int8: job Spearman %.4f, fp32 reference %.4f%n", spearman, expectedSpearman);
-        assertEquals("int8", report.get("precision").getAsString());
-        assertEquals(expectedSpearman, spearman, 0.1, "int8 Spearman x100 vs the fp32 reference");
-        assertTrue(Math.abs(spearman - expectedSpearman) > 1e-6, "int8 gave exactly the fp32 Spearman: not quantized");
+        staysWithinATenthOfTheFp32Spearman(stsDev(), "int8");
     }
 
     /**
@@ -132,18 +120,28 @@ class EvaluateStsTest {
         Path data = stsDev();
         Assumptions.assumeTrue(CpuFlags.ofThisMachine().bf16(),
                 "Skipped: this CPU has no avx512_bf16 or amx_bf16, so model.precision=bf16 is refused here");
-        Path output = dir.resolve("sts-bf16");
+        staysWithinATenthOfTheFp32Spearman(data, "bf16");
+    }
+
+    /**
+     * Runs the evaluate job at {@code precision} and checks its Spearman is within 0.1 of the fp32 reference's but not
+     * equal to it, and that the report names the precision.
+     */
+    private void staysWithinATenthOfTheFp32Spearman(Path data, String precision) throws Exception {
+        Path output = dir.resolve("sts-" + precision);
         JobRunner.Outcome outcome = JobRunner.run("evaluate", "--set", "evaluate.task=sts", "--set",
-                "evaluate.data-path=" + data, "--set", "output.path=" + output, "--set", "model.precision=bf16",
+                "evaluate.data-path=" + data, "--set", "output.path=" + output, "--set", "model.precision=" + precision,
                 "--set", "spark.master=local[2]", "--set", "spark.ui.enabled=false");
         assertEquals(0, outcome.code(), outcome.stderr());
         JsonObject report = JsonParser.parseString(Files.readString(output.resolve("report.json"))).getAsJsonObject();
         double expectedSpearman = referenceCorrelations(data)[0];
         double spearman = report.get("spearman").getAsDouble();
-        System.out.printf("STS-B dev at bf16: job Spearman %.4f, fp32 reference %.4f%n", spearman, expectedSpearman);
-        assertEquals("bf16", report.get("precision").getAsString());
-        assertEquals(expectedSpearman, spearman, 0.1, "bf16 Spearman x100 vs the fp32 reference");
-        assertTrue(Math.abs(spearman - expectedSpearman) > 1e-6, "bf16 gave exactly the fp32 Spearman: not reduced");
+        System.out.printf("STS-B dev at %s: job Spearman %.4f, fp32 reference %.4f%n", precision, spearman,
+                expectedSpearman);
+        assertEquals(precision, report.get("precision").getAsString());
+        assertEquals(expectedSpearman, spearman, 0.1, precision + " Spearman x100 vs the fp32 reference");
+        assertTrue(Math.abs(spearman - expectedSpearman) > 1e-6, precision + " gave exactly the fp32 Spearman: the"
+                + " reduced precision did not run");
     }
 
     static Path stsDev() {
